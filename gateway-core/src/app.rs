@@ -1,0 +1,467 @@
+//! [`GatewayApp`]: collects the gateways, builds them from providers, wires them into a
+//! socketioxide server, and serves it (or hands you a layer for your own axum `Router`).
+
+use std::any::{Any, TypeId};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use socketioxide::SocketIo;
+use socketioxide::layer::SocketIoLayer;
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::ack::AckMode;
+use crate::dispatch::{AppContext, NamespaceBuilder, OnConnect};
+use crate::gateway::{BuildOutcome, DefaultAdapter, GatewayDescriptor, GatewayType, Location};
+use crate::providers::{MissingProvider, Providers};
+use crate::registry;
+
+/// Server settings. The defaults follow the socket.io ecosystem (1 MB payloads, 25 s ping
+/// interval, 20 s ping timeout), not socketioxide's 100 KB payload cap.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GatewayConfig {
+    /// The Socket.IO path (`/socket.io`).
+    pub path: String,
+    /// Engine.IO ping interval (25 s).
+    pub ping_interval: Duration,
+    /// Engine.IO ping timeout (20 s).
+    pub ping_timeout: Duration,
+    /// Largest accepted message, in bytes, for both transports (1 MB). A client that sends
+    /// more loses its connection; the server and other clients are unaffected.
+    pub max_payload: u64,
+    /// Ack shape for gateways that do not choose one (envelope).
+    pub ack_mode: AckMode,
+    /// How long a server-to-client `emit_with_ack` waits (5 s).
+    pub ack_timeout: Duration,
+    /// How long a client may take to join a namespace after connecting (45 s).
+    pub connect_timeout: Duration,
+    /// Packets buffered per socket before emits to it fail (128).
+    pub max_buffer_size: usize,
+    /// In envelope mode, report failures of events sent without an ack to the sender as an
+    /// `exception` event (`{"event", "error"}`). Off by default; failures are always logged.
+    pub report_exceptions: bool,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        Self {
+            path: "/socket.io".to_owned(),
+            ping_interval: Duration::from_secs(25),
+            ping_timeout: Duration::from_secs(20),
+            max_payload: 1_000_000,
+            ack_mode: AckMode::Envelope,
+            ack_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(45),
+            max_buffer_size: 128,
+            report_exceptions: false,
+        }
+    }
+}
+
+/// Why an app could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartupError {
+    /// No gateway was found.
+    #[error("{}", registry::EMPTY_REGISTRY_HELP)]
+    EmptyRegistry,
+    /// Two handlers claim the same (namespace, event).
+    #[error("duplicate event handlers:\n  {}", .0.join("\n  "))]
+    DuplicateEvents(Vec<String>),
+    /// A gateway's field has no provider.
+    #[error("gateway `{gateway}` ({location}) cannot be built: {source}")]
+    MissingProvider {
+        /// The gateway type.
+        gateway: &'static str,
+        /// Its `#[gateway]` impl block.
+        location: Location,
+        /// The missing type.
+        source: MissingProvider,
+    },
+    /// A gateway is neither `Injectable` nor `Default`, and no instance was handed in.
+    #[error(
+        "gateway `{gateway}` ({location}) has no instance: derive `Injectable` (fields from providers) or `Default` on it, or hand one in with `GatewayApp::gateway(...)`"
+    )]
+    NoInstance {
+        /// The gateway type.
+        gateway: &'static str,
+        /// Its `#[gateway]` impl block.
+        location: Location,
+    },
+    /// An `#[on_init]` hook could not get its parameters.
+    #[error("`#[on_init]` of gateway `{gateway}` failed: {error}")]
+    Init {
+        /// The gateway type.
+        gateway: &'static str,
+        /// What failed.
+        error: crate::WsError,
+    },
+    /// The listener could not be bound.
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+}
+
+type RoutesFn = Box<dyn FnOnce(SocketIo) -> Router + Send>;
+
+/// The application: gateways, providers and settings, turned into a running server.
+///
+/// ```no_run
+/// use gateway_core::prelude::*;
+///
+/// # async fn run() -> Result<(), BoxError> {
+/// GatewayApp::new()
+///     .provide(std::sync::Arc::new(String::from("a dependency")))
+///     .serve("127.0.0.1:3000")
+///     .await
+/// # }
+/// ```
+#[must_use]
+pub struct GatewayApp {
+    config: GatewayConfig,
+    providers: Providers,
+    from_inventory: bool,
+    linked: Vec<&'static GatewayDescriptor>,
+    instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
+    routes: Option<RoutesFn>,
+}
+
+impl Default for GatewayApp {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl GatewayApp {
+    /// An app serving every gateway linked into the binary.
+    pub fn new() -> Self {
+        Self {
+            config: GatewayConfig::default(),
+            providers: Providers::default(),
+            from_inventory: true,
+            linked: Vec::new(),
+            instances: Vec::new(),
+            routes: None,
+        }
+    }
+
+    /// An app serving only the gateways named with [`link`](Self::link) or
+    /// [`gateway`](Self::gateway), ignoring the rest of the registry. Handy in tests.
+    pub fn explicit() -> Self {
+        Self {
+            from_inventory: false,
+            ..Self::new()
+        }
+    }
+
+    /// Registers a dependency by type. Gateways deriving `Injectable` get their fields from
+    /// here, and handlers can take `Inject<T>`. Share state with `Arc`.
+    pub fn provide<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.providers.insert(value);
+        self
+    }
+
+    /// Serves gateway `G`, naming it explicitly. This also makes the linker keep the crate
+    /// that defines it, the fix for gateways living in a library crate.
+    pub fn link<G: GatewayType>(mut self) -> Self {
+        self.linked.push(const { &G::DESCRIPTOR });
+        self
+    }
+
+    /// Serves this instance of gateway `G` instead of building one from providers.
+    pub fn gateway<G: GatewayType>(mut self, gateway: G) -> Self {
+        self.linked.push(const { &G::DESCRIPTOR });
+        self.instances.push((TypeId::of::<G>(), Arc::new(gateway)));
+        self
+    }
+
+    /// Replaces all settings.
+    pub fn config(mut self, config: GatewayConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The Socket.IO path (default `/socket.io`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.config.path = path.into();
+        self
+    }
+
+    /// Engine.IO ping interval.
+    pub fn ping_interval(mut self, interval: Duration) -> Self {
+        self.config.ping_interval = interval;
+        self
+    }
+
+    /// Engine.IO ping timeout.
+    pub fn ping_timeout(mut self, timeout: Duration) -> Self {
+        self.config.ping_timeout = timeout;
+        self
+    }
+
+    /// Largest accepted message in bytes.
+    pub fn max_payload(mut self, bytes: u64) -> Self {
+        self.config.max_payload = bytes;
+        self
+    }
+
+    /// Ack shape for gateways that do not set `ack = "..."` themselves.
+    pub fn ack_mode(mut self, mode: AckMode) -> Self {
+        self.config.ack_mode = mode;
+        self
+    }
+
+    /// See [`GatewayConfig::report_exceptions`].
+    pub fn report_exceptions(mut self, enabled: bool) -> Self {
+        self.config.report_exceptions = enabled;
+        self
+    }
+
+    /// HTTP routes served next to Socket.IO. The closure gets the `SocketIo` handle so
+    /// routes can emit to namespaces and rooms.
+    pub fn routes(mut self, routes: impl FnOnce(SocketIo) -> Router + Send + 'static) -> Self {
+        self.routes = Some(Box::new(routes));
+        self
+    }
+
+    /// Builds everything without serving: a tower layer to put on your own axum `Router`,
+    /// and the `SocketIo` handle. Runs the `#[on_init]` hooks.
+    pub async fn build(self) -> Result<Gateways, StartupError> {
+        let GatewayApp {
+            config,
+            mut providers,
+            from_inventory,
+            linked,
+            instances,
+            routes,
+        } = self;
+        let descriptors = registry::collect(from_inventory, &linked);
+        if descriptors.is_empty() {
+            return Err(StartupError::EmptyRegistry);
+        }
+
+        let (layer, io) = SocketIo::builder()
+            .req_path(config.path.clone())
+            .ping_interval(config.ping_interval)
+            .ping_timeout(config.ping_timeout)
+            .max_payload(config.max_payload)
+            .ws_max_message_size(usize::try_from(config.max_payload).unwrap_or(usize::MAX))
+            .ws_max_frame_size(usize::try_from(config.max_payload).unwrap_or(usize::MAX))
+            .ack_timeout(config.ack_timeout)
+            .connect_timeout(config.connect_timeout)
+            .max_buffer_size(config.max_buffer_size)
+            .build_layer();
+        providers.insert(io.clone());
+
+        // Instances first: built from providers unless handed in.
+        let mut built = Vec::with_capacity(descriptors.len());
+        for descriptor in &descriptors {
+            let type_id = (descriptor.type_id)();
+            let instance = match instances.iter().find(|(id, _)| *id == type_id) {
+                Some((_, instance)) => instance.clone(),
+                None => match (descriptor.build)(&providers) {
+                    BuildOutcome::Built(Ok(instance)) => instance,
+                    BuildOutcome::Built(Err(source)) => {
+                        return Err(StartupError::MissingProvider {
+                            gateway: descriptor.type_name,
+                            location: descriptor.location,
+                            source,
+                        });
+                    }
+                    BuildOutcome::NotBuildable => {
+                        return Err(StartupError::NoInstance {
+                            gateway: descriptor.type_name,
+                            location: descriptor.location,
+                        });
+                    }
+                },
+            };
+            built.push((*descriptor, instance));
+        }
+
+        let cx = Arc::new(AppContext {
+            providers,
+            report_exceptions: config.report_exceptions,
+        });
+        let mut namespaces: BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>> =
+            BTreeMap::new();
+        let mut conflicts = Vec::new();
+        for (descriptor, instance) in built {
+            let ns = namespaces
+                .entry(descriptor.namespace)
+                .or_insert_with(|| NamespaceBuilder::new(descriptor.namespace, cx.clone()));
+            ns.begin_gateway(
+                descriptor.type_name,
+                descriptor.ack_mode.unwrap_or(config.ack_mode),
+            );
+            (descriptor.register)(instance, ns);
+            conflicts.extend(ns.take_conflicts());
+        }
+        if !conflicts.is_empty() {
+            return Err(StartupError::DuplicateEvents(conflicts));
+        }
+
+        let mut inits = Vec::new();
+        let mut summary = Vec::new();
+        for (_, builder) in namespaces {
+            let (ns, init) = builder.finish();
+            let events = ns.event_names();
+            tracing::info!(namespace = ns.path(), events = ?events, "namespace ready");
+            summary.push(NamespaceSummary {
+                path: ns.path(),
+                events,
+            });
+            io.ns(ns.path(), OnConnect(Arc::new(ns)));
+            inits.extend(init);
+        }
+        for (gateway, init) in inits {
+            let fut = init(&io, &cx.providers).map_err(|error| StartupError::Init { gateway, error })?;
+            fut.await;
+        }
+
+        let router = routes.map(|routes| routes(io.clone()));
+        Ok(Gateways {
+            layer,
+            io,
+            router,
+            namespaces: summary,
+        })
+    }
+
+    /// Builds the app into an axum `Router` (your [`routes`](Self::routes), if any, with the
+    /// Socket.IO layer on top) and the `SocketIo` handle.
+    pub async fn into_router(self) -> Result<(Router, SocketIo), StartupError> {
+        let gateways = self.build().await?;
+        let io = gateways.io.clone();
+        Ok((gateways.into_router(), io))
+    }
+
+    /// Binds `addr` and serves in a background task; returns at once with a handle. Use
+    /// `127.0.0.1:0` to get a free port (see [`Server::local_addr`]).
+    pub async fn bind(self, addr: impl ToSocketAddrs) -> Result<Server, StartupError> {
+        let (router, io) = self.into_router().await?;
+        let listener = TcpListener::bind(addr).await?;
+        let local_addr = listener.local_addr()?;
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let closing = io.clone();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    // A dropped sender also stops the server.
+                    let _ = stop_rx.await;
+                    // Disconnect every socket cleanly; upgraded WebSocket connections are
+                    // not covered by hyper's graceful shutdown.
+                    closing.close().await;
+                })
+                .await
+        });
+        tracing::info!(%local_addr, "listening");
+        Ok(Server {
+            local_addr,
+            io,
+            stop: Some(stop_tx),
+            task,
+        })
+    }
+
+    /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully: every
+    /// socket gets a server disconnect and the listener closes.
+    pub async fn serve(self, addr: impl ToSocketAddrs) -> Result<(), crate::BoxError> {
+        let server = self.bind(addr).await?;
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        server.shutdown().await?;
+        Ok(())
+    }
+}
+
+/// What [`GatewayApp::build`] produced.
+#[must_use]
+pub struct Gateways {
+    /// The Socket.IO tower layer: put it on your `Router` with `.layer(...)`.
+    pub layer: SocketIoLayer,
+    /// The handle to emit from services and HTTP routes.
+    pub io: SocketIo,
+    router: Option<Router>,
+    namespaces: Vec<NamespaceSummary>,
+}
+
+impl Gateways {
+    /// The routes given to [`GatewayApp::routes`] (or an empty router), with the layer on.
+    pub fn into_router(self) -> Router {
+        self.router.unwrap_or_default().layer(self.layer)
+    }
+
+    /// The namespaces served and their events, sorted.
+    pub fn namespaces(&self) -> &[NamespaceSummary] {
+        &self.namespaces
+    }
+}
+
+/// One namespace of a built app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamespaceSummary {
+    /// The namespace path.
+    pub path: &'static str,
+    /// Its events, sorted.
+    pub events: Vec<&'static str>,
+}
+
+/// A server started with [`GatewayApp::bind`].
+#[derive(Debug)]
+pub struct Server {
+    local_addr: SocketAddr,
+    io: SocketIo,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The `SocketIo` handle.
+    pub fn io(&self) -> &SocketIo {
+        &self.io
+    }
+
+    /// Disconnects every socket and stops listening; returns when the server has stopped.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match (&mut self.task).await {
+            Ok(result) => result,
+            Err(join) => Err(std::io::Error::other(join)),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,482 @@
+//! The runtime path of an event: one dispatcher per socket routes every event through a
+//! per-namespace table built once at startup, runs the handler, and sends exactly one ack.
+//!
+//! socketioxide stores one boxed handler per `socket.on(event)` call, per socket. Instead,
+//! each socket gets a single fallback handler (an `Arc` to the namespace's table), so a
+//! gateway with 30 events costs a socket no more than one with 1.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use serde::Serialize;
+use socketioxide::adapter::Adapter;
+use socketioxide::SocketIo;
+use socketioxide::extract::AckSender;
+use socketioxide::handler::{ConnectHandler, DisconnectHandler, FromMessageParts, MessageHandler};
+use socketioxide::socket::{DisconnectReason, Socket};
+use socketioxide_core::Value;
+
+use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, IntoAck, NestError, OkEnvelope};
+use crate::error::WsError;
+use crate::extract::{Parts, PartsKind};
+use crate::gateway::Location;
+use crate::providers::Providers;
+
+type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+type EventFn<A> = Box<dyn Fn(Call<A>) + Send + Sync + 'static>;
+type HookFn<A> = Box<dyn for<'p> Fn(&mut Parts<'p, A>) -> Result<BoxFuture, WsError> + Send + Sync>;
+type InitFn<A> =
+    Box<dyn FnOnce(&SocketIo<A>, &Providers) -> Result<BoxFuture, WsError> + Send + Sync>;
+
+/// Settings shared by every namespace of an app.
+pub(crate) struct AppContext {
+    pub(crate) providers: Providers,
+    pub(crate) report_exceptions: bool,
+}
+
+/// One incoming event, handed to a handler's erased entry point.
+pub(crate) struct Call<A: Adapter> {
+    socket: Arc<Socket<A>>,
+    value: Value,
+    ack_id: Option<i64>,
+    cx: Arc<AppContext>,
+    event: &'static str,
+    mode: AckMode,
+}
+
+struct EventHandler<A: Adapter> {
+    mode: AckMode,
+    call: EventFn<A>,
+}
+
+struct Registered {
+    gateway: &'static str,
+    location: Location,
+}
+
+/// Collects the handlers of every gateway that serves one namespace. Generated code calls
+/// its (hidden) methods from `Gateway::register`.
+pub struct NamespaceBuilder<A: Adapter> {
+    path: &'static str,
+    gateway: &'static str,
+    mode: AckMode,
+    cx: Arc<AppContext>,
+    events: HashMap<&'static str, (EventHandler<A>, Registered)>,
+    conflicts: Vec<String>,
+    connect: Vec<HookFn<A>>,
+    disconnect: Vec<HookFn<A>>,
+    init: Vec<(&'static str, InitFn<A>)>,
+    modes: Vec<AckMode>,
+}
+
+impl<A: Adapter> NamespaceBuilder<A> {
+    pub(crate) fn new(path: &'static str, cx: Arc<AppContext>) -> Self {
+        Self {
+            path,
+            gateway: "",
+            mode: AckMode::default(),
+            cx,
+            events: HashMap::new(),
+            conflicts: Vec::new(),
+            connect: Vec::new(),
+            disconnect: Vec::new(),
+            init: Vec::new(),
+            modes: Vec::new(),
+        }
+    }
+
+    /// Sets the gateway whose handlers follow, and its ack mode.
+    pub(crate) fn begin_gateway(&mut self, gateway: &'static str, mode: AckMode) {
+        self.gateway = gateway;
+        self.mode = mode;
+        self.modes.push(mode);
+    }
+
+    /// The namespace path.
+    pub fn path(&self) -> &'static str {
+        self.path
+    }
+
+    /// Registers a `#[subscribe(event)]` handler. `extract` runs synchronously, builds the
+    /// parameters, and returns the handler's future.
+    #[doc(hidden)]
+    pub fn subscribe<F, Fut>(&mut self, event: &'static str, location: Location, extract: F)
+    where
+        F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoAck,
+    {
+        let call = move |call: Call<A>| {
+            let Call {
+                socket,
+                mut value,
+                ack_id,
+                cx,
+                event,
+                mode,
+            } = call;
+            let extracted = {
+                let mut parts = Parts {
+                    socket: &socket,
+                    providers: &cx.providers,
+                    event,
+                    kind: PartsKind::Event { value: &mut value },
+                };
+                catch_unwind(AssertUnwindSafe(|| extract(&mut parts)))
+            };
+            match extracted {
+                Ok(Ok(fut)) => {
+                    tokio::spawn(run(fut, socket, ack_id, cx, event, mode));
+                }
+                Ok(Err(err)) => respond::<A, ()>(&socket, ack_id, &cx, event, mode, Err(err)),
+                Err(panic) => {
+                    log_panic(event, &*panic);
+                    respond::<A, ()>(&socket, ack_id, &cx, event, mode, Err(WsError::internal()));
+                }
+            }
+        };
+        let handler = EventHandler {
+            mode: self.mode,
+            call: Box::new(call),
+        };
+        let registered = Registered {
+            gateway: self.gateway,
+            location,
+        };
+        if let Some((_, first)) = self.events.get(event) {
+            self.conflicts.push(format!(
+                "event `{event}` on namespace `{}` has two handlers: `{}` at {} and `{}` at {}",
+                self.path, first.gateway, first.location, registered.gateway, registered.location
+            ));
+            return;
+        }
+        self.events.insert(event, (handler, registered));
+    }
+
+    /// Registers an `#[on_connect]` hook.
+    #[doc(hidden)]
+    pub fn on_connect<F, Fut>(&mut self, extract: F)
+    where
+        F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.connect
+            .push(Box::new(move |parts| Ok(Box::pin(extract(parts)?) as BoxFuture)));
+    }
+
+    /// Registers an `#[on_disconnect]` hook.
+    #[doc(hidden)]
+    pub fn on_disconnect<F, Fut>(&mut self, extract: F)
+    where
+        F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.disconnect
+            .push(Box::new(move |parts| Ok(Box::pin(extract(parts)?) as BoxFuture)));
+    }
+
+    /// Registers an `#[on_init]` hook, run once at startup with the `SocketIo` handle.
+    #[doc(hidden)]
+    pub fn on_init<F, Fut>(&mut self, extract: F)
+    where
+        F: FnOnce(&SocketIo<A>, &Providers) -> Result<Fut, WsError> + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let gateway = self.gateway;
+        self.init.push((
+            gateway,
+            Box::new(move |io, providers| Ok(Box::pin(extract(io, providers)?) as BoxFuture)),
+        ));
+    }
+
+    /// Duplicate-event errors found while registering.
+    pub(crate) fn take_conflicts(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.conflicts)
+    }
+
+    /// Freezes the table. Also returns the init hooks, which run once at startup.
+    pub(crate) fn finish(self) -> (Namespace<A>, Vec<(&'static str, InitFn<A>)>) {
+        // Unknown events are answered in the namespace's mode when its gateways agree on
+        // one, otherwise in the envelope shape.
+        let mode = match self.modes.split_first() {
+            Some((first, rest)) if rest.iter().all(|m| m == first) => *first,
+            _ => AckMode::Envelope,
+        };
+        let ns = Namespace {
+            path: self.path,
+            mode,
+            events: self
+                .events
+                .into_iter()
+                .map(|(event, (handler, _))| (event, handler))
+                .collect(),
+            connect: self.connect,
+            disconnect: self.disconnect,
+            cx: self.cx,
+        };
+        (ns, self.init)
+    }
+}
+
+/// A namespace's frozen handler table, shared by all its sockets.
+pub(crate) struct Namespace<A: Adapter> {
+    path: &'static str,
+    mode: AckMode,
+    events: HashMap<&'static str, EventHandler<A>>,
+    connect: Vec<HookFn<A>>,
+    disconnect: Vec<HookFn<A>>,
+    cx: Arc<AppContext>,
+}
+
+impl<A: Adapter> Namespace<A> {
+    pub(crate) fn path(&self) -> &'static str {
+        self.path
+    }
+
+    pub(crate) fn event_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<_> = self.events.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+
+    fn dispatch(&self, socket: Arc<Socket<A>>, value: Value, ack_id: Option<i64>) {
+        let found = with_event_name(&socket, &value, |name| match name {
+            Some(name) => match self.events.get_key_value(name) {
+                Some((&event, handler)) => Ok((event, handler)),
+                None => Err(WsError::not_found(format!("no handler for event `{name}`"))),
+            },
+            None => Err(WsError::bad_payload("the event name could not be read")),
+        });
+        match found {
+            Ok((event, handler)) => (handler.call)(Call {
+                socket,
+                value,
+                ack_id,
+                cx: self.cx.clone(),
+                event,
+                mode: handler.mode,
+            }),
+            Err(err) => {
+                tracing::debug!(ns = self.path, %err, "event not dispatched");
+                respond::<A, ()>(&socket, ack_id, &self.cx, "", self.mode, Err(err));
+            }
+        }
+    }
+
+    fn hooks(&self, socket: &Arc<Socket<A>>, kind: HookKind) -> Vec<BoxFuture> {
+        let (hooks, event) = match kind {
+            HookKind::Connect => (&self.connect, "connect"),
+            HookKind::Disconnect(_) => (&self.disconnect, "disconnect"),
+        };
+        let mut futures = Vec::with_capacity(hooks.len());
+        for hook in hooks {
+            let mut parts = Parts {
+                socket,
+                providers: &self.cx.providers,
+                event,
+                kind: match kind {
+                    HookKind::Connect => PartsKind::Connect,
+                    HookKind::Disconnect(reason) => PartsKind::Disconnect { reason },
+                },
+            };
+            match catch_unwind(AssertUnwindSafe(|| hook(&mut parts))) {
+                Ok(Ok(fut)) => futures.push(fut),
+                Ok(Err(err)) => tracing::warn!(ns = self.path, %event, %err, "lifecycle hook skipped"),
+                Err(panic) => log_panic(event, &*panic),
+            }
+        }
+        futures
+    }
+}
+
+#[derive(Clone, Copy)]
+enum HookKind {
+    Connect,
+    Disconnect(DisconnectReason),
+}
+
+/// Runs hooks one after the other; a panicking hook is logged and the next one still runs.
+async fn run_hooks(event: &'static str, futures: Vec<BoxFuture>) {
+    for fut in futures {
+        if let Err(panic) = AssertUnwindSafe(fut).catch_unwind().await {
+            log_panic(event, &*panic);
+        }
+    }
+}
+
+/// Reads the event name. The common parser's packets start with `["name"`, which is read
+/// in place; anything else (escapes, msgpack) goes through socketioxide's parser.
+fn with_event_name<A: Adapter, R>(
+    socket: &Arc<Socket<A>>,
+    value: &Value,
+    f: impl FnOnce(Option<&str>) -> R,
+) -> R {
+    if let Value::Str(text, _) = value {
+        let text: &str = text.as_str();
+        if let Some(rest) = text.strip_prefix("[\"") {
+            if let Some(end) = rest.find(['"', '\\']) {
+                if rest.as_bytes()[end] == b'"' {
+                    return f(Some(&rest[..end]));
+                }
+            }
+        }
+    }
+    let mut value = value.clone();
+    let event = socketioxide::extract::Event::from_message_parts(socket, &mut value, &None).ok();
+    f(event.as_ref().map(|e| e.0.as_str()))
+}
+
+async fn run<A, Fut>(
+    fut: Fut,
+    socket: Arc<Socket<A>>,
+    ack_id: Option<i64>,
+    cx: Arc<AppContext>,
+    event: &'static str,
+    mode: AckMode,
+) where
+    A: Adapter,
+    Fut: Future + Send,
+    Fut::Output: IntoAck,
+{
+    let result = match AssertUnwindSafe(fut).catch_unwind().await {
+        Ok(output) => output.into_ack(),
+        Err(panic) => {
+            log_panic(event, &*panic);
+            Err(WsError::internal())
+        }
+    };
+    respond(&socket, ack_id, &cx, event, mode, result);
+}
+
+/// Sends the one ack an event gets (when it asked for one) and reports failures of events
+/// that did not ask for an ack.
+fn respond<A: Adapter, T: Serialize>(
+    socket: &Arc<Socket<A>>,
+    ack_id: Option<i64>,
+    cx: &AppContext,
+    event: &str,
+    mode: AckMode,
+    result: Result<T, WsError>,
+) {
+    let outcome = match (ack_id, result) {
+        (None, Ok(_)) => return,
+        (Some(id), Ok(data)) => match mode {
+            AckMode::Envelope => send_ack(socket, id, &OkEnvelope::new(&data)),
+            AckMode::NestJs => send_ack(socket, id, &data),
+        },
+        (ack_id, Err(err)) => {
+            if ack_id.is_none() {
+                tracing::warn!(ns = socket.ns(), %event, sid = %socket.id, %err, "event failed (no ack requested)");
+            } else {
+                tracing::debug!(ns = socket.ns(), %event, sid = %socket.id, %err, "event failed");
+            }
+            match mode {
+                AckMode::Envelope => {
+                    if ack_id.is_none() && cx.report_exceptions {
+                        emit(socket, "exception", &ExceptionEvent::new(event, &err));
+                    }
+                    ack_id.map_or(Ok(()), |id| send_ack(socket, id, &ErrEnvelope::new(&err)))
+                }
+                AckMode::NestJs => {
+                    let body = NestError::new(&err);
+                    emit(socket, "exception", &body);
+                    ack_id.map_or(Ok(()), |id| send_ack(socket, id, &body))
+                }
+            }
+        }
+    };
+    if let Err(err) = outcome {
+        tracing::debug!(sid = %socket.id, %err, "could not send the ack");
+    }
+}
+
+fn send_ack<A: Adapter, T: Serialize + ?Sized>(
+    socket: &Arc<Socket<A>>,
+    ack_id: i64,
+    data: &T,
+) -> Result<(), socketioxide::SendError> {
+    let mut unused = Value::Str(socketioxide_core::Str::from(""), None);
+    match AckSender::<A>::from_message_parts(socket, &mut unused, &Some(ack_id)) {
+        Ok(ack) => ack.send(data),
+        Err(never) => match never {},
+    }
+}
+
+fn emit<A: Adapter, T: Serialize + ?Sized>(socket: &Arc<Socket<A>>, event: &str, data: &T) {
+    if let Err(err) = socket.emit(event, data) {
+        tracing::debug!(sid = %socket.id, %err, "could not emit `{event}`");
+    }
+}
+
+fn log_panic(event: &str, panic: &(dyn std::any::Any + Send)) {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("<non-string panic payload>");
+    tracing::error!(%event, panic = message, "handler panicked; the client gets an `internal` error");
+}
+
+/// The per-socket entry point: socketioxide's fallback handler, shared table inside.
+pub(crate) struct Dispatcher<A: Adapter>(pub(crate) Arc<Namespace<A>>);
+
+impl<A: Adapter> MessageHandler<A, Dispatcher<A>> for Dispatcher<A> {
+    fn call(&self, s: Arc<Socket<A>>, v: Value, ack_id: Option<i64>) {
+        self.0.dispatch(s, v, ack_id);
+    }
+}
+
+/// The namespace's connect handler. Its middleware step registers the dispatcher before
+/// socketioxide tells the client it is connected, so no early event is lost (DESIGN §2.3).
+pub(crate) struct OnConnect<A: Adapter>(pub(crate) Arc<Namespace<A>>);
+
+impl<A: Adapter> Clone for OnConnect<A> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+type MiddlewareFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<(), Box<dyn Display + Send>>> + Send + 'a>>;
+
+impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
+    fn call(&self, s: Arc<Socket<A>>, _auth: Option<Value>) {
+        if self.0.connect.is_empty() {
+            return;
+        }
+        let futures = self.0.hooks(&s, HookKind::Connect);
+        tokio::spawn(run_hooks("connect", futures));
+    }
+
+    fn call_middleware<'a>(&'a self, s: Arc<Socket<A>>, _auth: &'a Option<Value>) -> MiddlewareFuture<'a> {
+        s.on_fallback(Dispatcher(self.0.clone()));
+        if !self.0.disconnect.is_empty() {
+            s.on_disconnect(OnDisconnect(self.0.clone()));
+        }
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+struct OnDisconnect<A: Adapter>(Arc<Namespace<A>>);
+
+impl<A: Adapter> DisconnectHandler<A, OnDisconnect<A>> for OnDisconnect<A> {
+    fn call_with_defer(
+        &self,
+        s: Arc<Socket<A>>,
+        reason: DisconnectReason,
+        defer: fn(Arc<Socket<A>>),
+    ) {
+        let futures = self.0.hooks(&s, HookKind::Disconnect(reason));
+        // socketioxide's `defer` removes the socket from its namespace; rooms stay readable
+        // until the hooks are done.
+        tokio::spawn(async move {
+            run_hooks("disconnect", futures).await;
+            defer(s);
+        });
+    }
+}

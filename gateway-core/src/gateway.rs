@@ -1,0 +1,171 @@
+//! What the `#[gateway]` macro generates against: the [`Gateway`] trait and the static
+//! [`GatewayDescriptor`] it submits to the registry.
+
+use std::any::{Any, TypeId};
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use socketioxide::adapter::Adapter;
+
+use crate::ack::AckMode;
+use crate::dispatch::NamespaceBuilder;
+use crate::providers::{Injectable, MissingProvider, Providers};
+
+/// The adapter the app runs on. Generated handler code is generic over socketioxide's
+/// `Adapter`; the registry instantiates it for this type.
+pub type DefaultAdapter = socketioxide::adapter::LocalAdapter;
+
+/// A place in the user's source code, recorded by the macros for startup errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// `file!()` of the item.
+    pub file: &'static str,
+    /// `line!()` of the item.
+    pub line: u32,
+    /// `column!()` of the item.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A gateway: a struct whose `#[gateway]` impl block registers its handlers on a namespace.
+/// Implemented by the macro; generic over the adapter so remote adapters plug in.
+pub trait Gateway<A: Adapter>: Send + Sync + 'static {
+    /// Registers every handler of the gateway on its namespace.
+    fn register(this: &Arc<Self>, ns: &mut NamespaceBuilder<A>);
+}
+
+/// Gives a gateway type's static descriptor. Implemented by the macro.
+pub trait GatewayType: Send + Sync + Sized + 'static {
+    /// The gateway's registry entry.
+    const DESCRIPTOR: GatewayDescriptor;
+}
+
+/// How a gateway type got (or could not get) an instance at startup.
+#[doc(hidden)]
+pub enum BuildOutcome {
+    Built(Result<Arc<dyn Any + Send + Sync>, MissingProvider>),
+    /// Neither `Injectable` nor `Default`: it must be handed in with `GatewayApp::gateway`.
+    NotBuildable,
+}
+
+/// A gateway's registry entry: a `const` value holding only `&'static str`s and `fn`
+/// pointers, so that `inventory::submit!` can place it in a static.
+pub struct GatewayDescriptor {
+    pub(crate) type_name: &'static str,
+    pub(crate) namespace: &'static str,
+    pub(crate) location: Location,
+    pub(crate) ack_mode: Option<AckMode>,
+    pub(crate) type_id: fn() -> TypeId,
+    pub(crate) build: fn(&Providers) -> BuildOutcome,
+    pub(crate) register: fn(Arc<dyn Any + Send + Sync>, &mut NamespaceBuilder<DefaultAdapter>),
+}
+
+impl GatewayDescriptor {
+    #[doc(hidden)]
+    pub const fn new<G: Gateway<DefaultAdapter>>(
+        type_name: &'static str,
+        namespace: &'static str,
+        location: Location,
+        ack_mode: Option<AckMode>,
+        build: fn(&Providers) -> BuildOutcome,
+    ) -> Self {
+        Self {
+            type_name,
+            namespace,
+            location,
+            ack_mode,
+            type_id: TypeId::of::<G>,
+            build,
+            register: register_erased::<G>,
+        }
+    }
+
+    /// The gateway type's name as written.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// The namespace it serves.
+    pub fn namespace(&self) -> &'static str {
+        self.namespace
+    }
+
+    /// Where the `#[gateway]` impl block is.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+}
+
+impl fmt::Debug for GatewayDescriptor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GatewayDescriptor")
+            .field("type_name", &self.type_name)
+            .field("namespace", &self.namespace)
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+inventory::collect!(GatewayDescriptor);
+
+fn register_erased<G: Gateway<DefaultAdapter>>(
+    instance: Arc<dyn Any + Send + Sync>,
+    ns: &mut NamespaceBuilder<DefaultAdapter>,
+) {
+    match instance.downcast::<G>() {
+        Ok(this) => G::register(&this, ns),
+        // The registry pairs each descriptor with an instance of its own type.
+        Err(_) => unreachable!("gateway instance of the wrong type"),
+    }
+}
+
+/// Autoref-based specialisation (a documented stable-Rust technique, used because
+/// trait specialisation is unstable): generated code calls
+/// `(&&&Probe::<G>::new()).__gateway_build(p)`, which picks the first of `Injectable`,
+/// `Default`, or "must be handed in" that `G` satisfies.
+#[doc(hidden)]
+pub(crate) mod autoref {
+    use super::*;
+
+    pub struct Probe<G>(PhantomData<G>);
+
+    impl<G> Probe<G> {
+        #[allow(clippy::new_without_default)]
+        pub const fn new() -> Self {
+            Probe(PhantomData)
+        }
+    }
+
+    pub trait ViaInjectable {
+        fn __gateway_build(&self, providers: &Providers) -> BuildOutcome;
+    }
+    impl<G: Injectable + Send + Sync + 'static> ViaInjectable for &&Probe<G> {
+        fn __gateway_build(&self, providers: &Providers) -> BuildOutcome {
+            BuildOutcome::Built(G::inject(providers).map(|g| Arc::new(g) as _))
+        }
+    }
+
+    pub trait ViaDefault {
+        fn __gateway_build(&self, providers: &Providers) -> BuildOutcome;
+    }
+    impl<G: Default + Send + Sync + 'static> ViaDefault for &Probe<G> {
+        fn __gateway_build(&self, _: &Providers) -> BuildOutcome {
+            BuildOutcome::Built(Ok(Arc::new(G::default())))
+        }
+    }
+
+    pub trait ViaNothing {
+        fn __gateway_build(&self, providers: &Providers) -> BuildOutcome;
+    }
+    impl<G> ViaNothing for Probe<G> {
+        fn __gateway_build(&self, _: &Providers) -> BuildOutcome {
+            BuildOutcome::NotBuildable
+        }
+    }
+}

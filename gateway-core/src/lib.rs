@@ -1,0 +1,136 @@
+//! Declarative, NestJS-style Socket.IO gateways on top of [socketioxide].
+//!
+//! Write a plain struct and an annotated `impl` block; the macros generate handler
+//! registration, typed payload decoding and validation, and the ack plumbing; the registry
+//! wires every gateway into a socketioxide server at startup.
+//!
+//! ```no_run
+//! use gateway_core::prelude::*;
+//!
+//! #[derive(Deserialize, Validate)]
+//! struct Say {
+//!     #[validate(length(min = 1, max = 500))]
+//!     text: String,
+//! }
+//!
+//! #[derive(Default)]
+//! struct EchoGateway;
+//!
+//! #[gateway(namespace = "/echo")]
+//! impl EchoGateway {
+//!     #[on_connect]
+//!     async fn hello(&self, socket: SocketRef) {
+//!         socket.emit("welcome", "hi").ok();
+//!     }
+//!
+//!     /// The return value is the ack: `{"ok": true, "data": "you said ..."}`.
+//!     #[subscribe("say")]
+//!     async fn say(&self, Valid(msg): Valid<Say>) -> String {
+//!         format!("you said {}", msg.text)
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), BoxError> {
+//!     GatewayApp::new().serve("127.0.0.1:3000").await
+//! }
+//! ```
+//!
+//! The guide (`book/` in the repository) covers every piece.
+
+pub mod ack;
+mod app;
+mod dispatch;
+pub mod error;
+pub mod extract;
+mod gateway;
+mod providers;
+mod registry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use ack::{AckMode, IntoAck};
+pub use app::{GatewayApp, GatewayConfig, Gateways, NamespaceSummary, Server, StartupError};
+pub use dispatch::NamespaceBuilder;
+pub use error::{AppError, WsError};
+pub use extract::{FromParts, Inject, Parts, Payload, Valid};
+pub use gateway::{DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location};
+pub use providers::{Injectable, MissingProvider, Providers};
+
+/// The macros: `#[gateway]` on an impl block, with `#[subscribe("event")]`,
+/// `#[on_connect]`, `#[on_disconnect]` and `#[on_init]` on its methods; and
+/// `#[derive(Injectable)]` for gateway structs built from providers.
+pub use gateway_macros::{Injectable, gateway, on_connect, on_disconnect, on_init, subscribe};
+
+/// socketioxide, re-exported so apps use the same version.
+pub use socketioxide;
+
+/// A handle to a connected socket, on the app's adapter.
+pub type SocketRef = socketioxide::extract::SocketRef<DefaultAdapter>;
+
+/// The Socket.IO server handle, on the app's adapter: emit to namespaces and rooms from
+/// handlers, services and HTTP routes.
+pub type SocketIo = socketioxide::SocketIo<DefaultAdapter>;
+
+/// An error type for `main`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything a gateway file needs.
+pub mod prelude {
+    pub use crate::{
+        AckMode, AppError, BoxError, GatewayApp, GatewayConfig, Inject, Injectable, Valid, WsError,
+        gateway, on_connect, on_disconnect, on_init, subscribe,
+    };
+    pub use crate::{SocketIo, SocketRef};
+    pub use serde::{Deserialize, Serialize};
+    pub use socketioxide::socket::DisconnectReason;
+    pub use std::sync::Arc;
+    pub use validator::Validate;
+}
+
+/// Paths used by generated code only. Not public API: anything here may change.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::ack::{AckMode, AckValue, IntoAck};
+    pub use crate::error::WsError;
+    pub use crate::extract::{FromParts, Parts, Payload};
+    pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
+    pub use crate::gateway::{
+        BuildOutcome, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
+    };
+    pub use crate::providers::{Injectable, MissingProvider, Providers};
+    pub use crate::dispatch::NamespaceBuilder;
+    pub use inventory;
+    pub use socketioxide::adapter::Adapter;
+    pub use socketioxide::SocketIo;
+    pub use std::result::Result;
+    pub use std::sync::Arc;
+    pub use std::option::Option;
+
+    /// Checks a plain return type can be serialised into the ack.
+    pub fn assert_serialize<T: serde::Serialize>() {}
+
+    /// Checks a return type can become an ack.
+    pub fn assert_into_ack<T: IntoAck>() {}
+
+    /// Extracts a parameter of an `#[on_init]` hook.
+    pub trait FromInit<A: Adapter>: Sized {
+        /// Builds it from the io handle and the providers.
+        fn from_init(io: &SocketIo<A>, providers: &Providers) -> Result<Self, WsError>;
+    }
+
+    impl<A: Adapter> FromInit<A> for SocketIo<A> {
+        fn from_init(io: &SocketIo<A>, _: &Providers) -> Result<Self, WsError> {
+            Ok(io.clone())
+        }
+    }
+
+    impl<A: Adapter, T: Clone + Send + Sync + 'static> FromInit<A> for crate::Inject<T> {
+        fn from_init(_: &SocketIo<A>, providers: &Providers) -> Result<Self, WsError> {
+            providers
+                .get::<T>()
+                .map(crate::Inject)
+                .map_err(|missing| WsError::new("missing_provider", missing.to_string()))
+        }
+    }
+}

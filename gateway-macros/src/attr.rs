@@ -1,0 +1,138 @@
+//! Arguments of `#[gateway(...)]` and of the method attributes.
+
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::{Ident, LitStr, Path, Token};
+
+use crate::ctxt::Ctxt;
+
+/// Keys accepted by `#[gateway(...)]`.
+const NAMESPACE: &str = "namespace";
+const ACK: &str = "ack";
+const CRATE: &str = "crate";
+const GATEWAY_KEYS: &str = "`namespace`, `ack`, `crate`";
+
+/// Parsed `#[gateway(namespace = "/chat", ack = "nestjs", crate = "path")]`.
+pub(crate) struct GatewayArgs {
+    /// The namespace literal (`"/"` when omitted, as in NestJS).
+    pub(crate) namespace: Option<LitStr>,
+    /// `Some(true)` for `ack = "nestjs"`, `Some(false)` for `ack = "envelope"`.
+    pub(crate) nestjs: Option<bool>,
+    /// Path of the `gateway_core` crate, for renamed dependencies.
+    pub(crate) krate: Option<Path>,
+}
+
+struct KeyValue {
+    key: Ident,
+    value: LitStr,
+}
+
+impl Parse for KeyValue {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        // `parse_any` accepts keywords too, so `crate = "..."` parses.
+        let key = Ident::parse_any(input)?;
+        input.parse::<Token![=]>()?;
+        let value = input.parse()?;
+        Ok(Self { key, value })
+    }
+}
+
+impl GatewayArgs {
+    pub(crate) fn parse(cx: &Ctxt, tokens: TokenStream) -> Self {
+        let mut args = GatewayArgs {
+            namespace: None,
+            nestjs: None,
+            krate: None,
+        };
+        let pairs = match syn::punctuated::Punctuated::<KeyValue, Token![,]>::parse_terminated
+            .parse2(tokens)
+        {
+            Ok(pairs) => pairs,
+            Err(err) => {
+                cx.push(syn::Error::new(
+                    err.span(),
+                    format!(
+                        "{err}; expected `#[gateway(namespace = \"/name\")]` (keys: {GATEWAY_KEYS})"
+                    ),
+                ));
+                return args;
+            }
+        };
+        for KeyValue { key, value } in pairs {
+            let name = key.to_string();
+            let duplicate = match name.as_str() {
+                NAMESPACE => args.namespace.is_some(),
+                ACK => args.nestjs.is_some(),
+                CRATE => args.krate.is_some(),
+                _ => {
+                    cx.error_spanned_by(
+                        &key,
+                        format!("unknown `#[gateway]` argument `{name}`; expected one of: {GATEWAY_KEYS}"),
+                    );
+                    continue;
+                }
+            };
+            if duplicate {
+                cx.error_spanned_by(&key, format!("`{name}` specified more than once"));
+                continue;
+            }
+            match name.as_str() {
+                NAMESPACE => {
+                    let ns = value.value();
+                    if !ns.starts_with('/') {
+                        cx.error_spanned_by(
+                            &value,
+                            format!("a namespace starts with `/`: write `\"/{ns}\"`"),
+                        );
+                    } else if ns.len() > 1 && ns.ends_with('/') {
+                        cx.error_spanned_by(&value, "a namespace does not end with `/`");
+                    } else if ns.chars().any(char::is_whitespace) {
+                        cx.error_spanned_by(&value, "a namespace cannot contain whitespace");
+                    }
+                    args.namespace = Some(value);
+                }
+                ACK => match value.value().as_str() {
+                    "envelope" => args.nestjs = Some(false),
+                    "nestjs" => args.nestjs = Some(true),
+                    other => cx.error_spanned_by(
+                        &value,
+                        format!(
+                            "unknown ack mode `{other}`; expected `\"envelope\"` or `\"nestjs\"`"
+                        ),
+                    ),
+                },
+                _ => match value.parse::<Path>() {
+                    Ok(path) => args.krate = Some(path),
+                    Err(_) => cx
+                        .error_spanned_by(&value, "expected a crate path, like `\"gateway_core\"`"),
+                },
+            }
+        }
+        args
+    }
+}
+
+/// Parses `#[subscribe("event")]`'s argument.
+pub(crate) fn parse_event(cx: &Ctxt, attr: &syn::Attribute) -> Option<LitStr> {
+    let parsed = match &attr.meta {
+        syn::Meta::List(list) => list.parse_args::<LitStr>().map_err(|_| list.tokens.clone()),
+        syn::Meta::Path(path) => Err(quote::quote!(#path)),
+        syn::Meta::NameValue(nv) => Err(quote::quote!(#nv)),
+    };
+    match parsed {
+        Ok(lit) => Some(lit),
+        Err(tokens) => {
+            let tokens = if tokens.is_empty() {
+                quote::quote!(#attr)
+            } else {
+                tokens
+            };
+            cx.error_spanned_by(
+                tokens,
+                "expected the event name as a string literal: `#[subscribe(\"message\")]`",
+            );
+            None
+        }
+    }
+}

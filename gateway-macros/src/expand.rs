@@ -1,0 +1,248 @@
+//! Code generation. It generates calls into `gateway_core::__private`, not logic: decoding,
+//! validation, acks and panics are handled by ordinary, tested Rust in gateway-core.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{ItemImpl, Path};
+
+use crate::attr::GatewayArgs;
+use crate::check;
+use crate::ctxt::Ctxt;
+use crate::model::{self, Gateway, Handler, Kind, Output, Role};
+
+/// `#[gateway(...)]`: parse → model → check → expand; on error, the impl block unchanged
+/// (minus our attributes) plus every error.
+pub(crate) fn gateway(args: TokenStream, input: TokenStream) -> TokenStream {
+    let item: ItemImpl = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let err = syn::Error::new(
+                Span::call_site(),
+                "`#[gateway]` goes on an impl block: `#[gateway(namespace = \"/chat\")] impl ChatGateway { ... }`",
+            );
+            let err = err.to_compile_error();
+            return quote!(#err #input);
+        }
+    };
+    let output = match expand(args, &item) {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            let stripped = model::strip_attributes(&item);
+            let err = err.to_compile_error();
+            quote!(#stripped #err)
+        }
+    };
+    if std::env::var_os("GATEWAY_MACROS_DEBUG").is_some() {
+        eprintln!("{output}");
+    }
+    output
+}
+
+/// A method attribute that was not consumed by `#[gateway]`.
+pub(crate) fn outside_gateway(name: &str, _args: TokenStream, input: TokenStream) -> TokenStream {
+    let err = syn::Error::new(
+        Span::call_site(),
+        format!(
+            "`#[{name}]` only works on a method inside a `#[gateway]` impl block; add `#[gateway(namespace = \"/...\")]` to the impl block"
+        ),
+    )
+    .to_compile_error();
+    quote!(#err #input)
+}
+
+fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let args = GatewayArgs::parse(&cx, args);
+    let gateway = Gateway::from_syn(&cx, item);
+    check::check(&cx, &gateway);
+    cx.check()?;
+
+    let krate: Path = args
+        .krate
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(::gateway_core));
+    let p = quote!(#krate::__private);
+    let self_ty = gateway.self_ty;
+    let stripped = model::strip_attributes(gateway.original);
+    let namespace = args
+        .namespace
+        .as_ref()
+        .map_or_else(|| "/".to_owned(), syn::LitStr::value);
+    let type_name = &gateway.type_name;
+    let ack_mode = match args.nestjs {
+        None => quote!(#p::Option::None),
+        Some(false) => quote!(#p::Option::Some(#p::AckMode::Envelope)),
+        Some(true) => quote!(#p::Option::Some(#p::AckMode::NestJs)),
+    };
+    let location = location(&p, item.self_ty.span());
+
+    let mut bounds = Vec::new();
+    let mut registrations = Vec::new();
+    for handler in &gateway.handlers {
+        registrations.push(register_handler(&p, self_ty, handler, &mut bounds));
+    }
+
+    Ok(quote! {
+        #stripped
+
+        #[doc(hidden)]
+        #[allow(unused_qualifications, clippy::used_underscore_binding, clippy::needless_lifetimes)]
+        const _: () = {
+            #[automatically_derived]
+            impl<__A: #p::Adapter> #p::Gateway<__A> for #self_ty
+            where
+                #(#bounds,)*
+            {
+                fn register(this: &#p::Arc<Self>, ns: &mut #p::NamespaceBuilder<__A>) {
+                    #(#registrations)*
+                }
+            }
+
+            #[automatically_derived]
+            impl #p::GatewayType for #self_ty {
+                const DESCRIPTOR: #p::GatewayDescriptor = #p::GatewayDescriptor::new::<#self_ty>(
+                    #type_name,
+                    #namespace,
+                    #location,
+                    #ack_mode,
+                    __gateway_build,
+                );
+            }
+
+            fn __gateway_build(providers: &#p::Providers) -> #p::BuildOutcome {
+                #[allow(unused_imports)]
+                use #p::{ViaDefault as _, ViaInjectable as _, ViaNothing as _};
+                (&&&#p::Probe::<#self_ty>::new()).__gateway_build(providers)
+            }
+
+            #p::inventory::submit! {
+                <#self_ty as #p::GatewayType>::DESCRIPTOR
+            }
+        };
+    })
+}
+
+fn location(p: &TokenStream, span: Span) -> TokenStream {
+    quote_spanned! {span=>
+        #p::Location {
+            file: ::core::file!(),
+            line: ::core::line!(),
+            column: ::core::column!(),
+        }
+    }
+}
+
+fn register_handler(
+    p: &TokenStream,
+    self_ty: &syn::Type,
+    handler: &Handler<'_>,
+    bounds: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let method = &handler.method.sig.ident;
+    let mut prelude = Vec::new();
+    let mut args = Vec::new();
+    let is_init = matches!(handler.kind, Kind::Init);
+
+    // Extractors, in parameter order.
+    for (i, param) in handler.params.iter().enumerate() {
+        let arg = format_ident!("__gw_arg{}", i);
+        args.push(arg.clone());
+        if param.role == Role::Payload && !is_init {
+            continue;
+        }
+        let ty = param.ty;
+        if is_init {
+            bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromInit<__A>));
+            prelude.push(quote_spanned! {ty.span()=>
+                let #arg = <#ty as #p::FromInit<__A>>::from_init(__gw_io, __gw_providers)?;
+            });
+        } else {
+            bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromParts<__A>));
+            prelude.push(quote_spanned! {ty.span()=>
+                let #arg = <#ty as #p::FromParts<__A>>::from_parts(__gw_parts)?;
+            });
+        }
+    }
+
+    // Payloads: the n-th payload parameter takes the n-th argument; decoded in one pass.
+    let payloads: Vec<_> = handler
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, param)| param.role == Role::Payload && !is_init)
+        .collect();
+    match payloads.as_slice() {
+        [] => {}
+        [(i, param)] => {
+            let arg = &args[*i];
+            let ty = param.ty;
+            prelude.push(quote_spanned! {ty.span()=>
+                let #arg = <#ty as #p::Payload>::from_raw(
+                    __gw_parts.payload::<<#ty as #p::Payload>::Raw>()?,
+                )?;
+            });
+        }
+        many => {
+            let raws = many.iter().map(|(_, param)| {
+                let ty = param.ty;
+                quote_spanned!(ty.span()=> <#ty as #p::Payload>::Raw)
+            });
+            prelude.push(quote! {
+                let __gw_raw = __gw_parts.payload::<(#(#raws,)*)>()?;
+            });
+            for (k, (i, param)) in many.iter().enumerate() {
+                let arg = &args[*i];
+                let ty = param.ty;
+                let index = syn::Index::from(k);
+                prelude.push(quote_spanned! {ty.span()=>
+                    let #arg = <#ty as #p::Payload>::from_raw(__gw_raw.#index)?;
+                });
+            }
+        }
+    }
+
+    let call = quote_spanned! {method.span()=>
+        <#self_ty>::#method(&*__gw_this, #(#args),*).await
+    };
+    let body = match handler.output {
+        Output::Value(ty) => {
+            prelude.push(quote_spanned!(ty.span()=> #p::assert_serialize::<#ty>();));
+            quote!(#p::AckValue(#call))
+        }
+        Output::Result(ty) => {
+            prelude.push(quote_spanned!(ty.span()=> #p::assert_into_ack::<#ty>();));
+            call
+        }
+        Output::Unit => call,
+    };
+
+    let closure = if is_init {
+        quote! {
+            move |__gw_io: &#p::SocketIo<__A>, __gw_providers: &#p::Providers| {
+                #(#prelude)*
+                #p::Result::Ok(async move { #body })
+            }
+        }
+    } else {
+        quote! {
+            move |__gw_parts: &mut #p::Parts<'_, __A>| {
+                #(#prelude)*
+                let __gw_this = #p::Arc::clone(&__gw_this);
+                #p::Result::Ok(async move { #body })
+            }
+        }
+    };
+    let register = match &handler.kind {
+        Kind::Subscribe(event) => {
+            let location = location(p, event.span());
+            quote!(ns.subscribe(#event, #location, { let __gw_this = #p::Arc::clone(this); #closure });)
+        }
+        Kind::Connect => quote!(ns.on_connect({ let __gw_this = #p::Arc::clone(this); #closure });),
+        Kind::Disconnect => {
+            quote!(ns.on_disconnect({ let __gw_this = #p::Arc::clone(this); #closure });)
+        }
+        Kind::Init => quote!(ns.on_init({ let __gw_this = #p::Arc::clone(this); #closure });),
+    };
+    register
+}

@@ -1,0 +1,66 @@
+//! Procedural macros of `gateway-core`. Depend on `gateway-core`, which re-exports them;
+//! generated code names only `::gateway_core::__private` paths.
+//!
+//! The pipeline (DESIGN §3): [`attr`] parses the attribute arguments, [`model`] builds a
+//! typed model of the impl block while collecting every error into a [`ctxt::Ctxt`],
+//! [`check`] runs the rules that span several handlers, and [`expand`] generates code.
+//! On any error the user's impl block is emitted unchanged next to the errors, so one
+//! mistake shows one error and the IDE keeps working.
+
+use proc_macro::TokenStream;
+
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
+mod injectable;
+mod model;
+
+/// Turns an inherent `impl` block into a gateway on a Socket.IO namespace.
+///
+/// ```ignore
+/// #[gateway(namespace = "/chat")]            // also: ack = "nestjs", crate = "path"
+/// impl ChatGateway {
+///     #[subscribe("send-message")]
+///     async fn send(&self, socket: SocketRef, msg: Valid<SendMessage>) -> Result<Message, WsError> { .. }
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn gateway(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::gateway(args.into(), input.into()).into()
+}
+
+/// Marks a gateway method as the handler of a client event: `#[subscribe("event")]`.
+/// Only valid inside a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn subscribe(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("subscribe", args.into(), input.into()).into()
+}
+
+/// Marks a gateway method to run when a socket joins the namespace.
+/// Only valid inside a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn on_connect(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("on_connect", args.into(), input.into()).into()
+}
+
+/// Marks a gateway method to run when a socket leaves the namespace.
+/// Only valid inside a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn on_disconnect(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("on_disconnect", args.into(), input.into()).into()
+}
+
+/// Marks a gateway method to run once at startup, with the `SocketIo` handle.
+/// Only valid inside a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn on_init(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("on_init", args.into(), input.into()).into()
+}
+
+/// Builds a gateway struct from the app's providers: each field is looked up by its type
+/// (registered with `GatewayApp::provide`).
+#[proc_macro_derive(Injectable)]
+pub fn derive_injectable(input: TokenStream) -> TokenStream {
+    injectable::derive(input.into()).into()
+}

@@ -1,0 +1,304 @@
+//! The typed model of a `#[gateway]` impl block, built while checking each item on its own.
+//! Rules that span several handlers live in `check.rs`.
+
+use syn::{Attribute, FnArg, ImplItem, ImplItemFn, ItemImpl, LitStr, ReturnType, Type};
+
+use crate::attr;
+use crate::ctxt::Ctxt;
+
+/// Method attributes the gateway macro understands (matched on the last path segment).
+pub(crate) const SUBSCRIBE: &str = "subscribe";
+pub(crate) const ON_CONNECT: &str = "on_connect";
+pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
+pub(crate) const ON_INIT: &str = "on_init";
+/// Parameter attribute forcing a parameter to be an extractor.
+pub(crate) const EXTRACT: &str = "extract";
+
+/// Type names recognised as extractors without `#[extract]`.
+const EXTRACTORS: [&str; 4] = ["SocketRef", "SocketIo", "Inject", "DisconnectReason"];
+
+/// The gateway: the impl block and its handlers.
+pub(crate) struct Gateway<'a> {
+    /// The impl block as written.
+    pub(crate) original: &'a ItemImpl,
+    /// The gateway type (`Self`).
+    pub(crate) self_ty: &'a Type,
+    /// Its name as written, for startup messages.
+    pub(crate) type_name: String,
+    /// Every annotated method, in source order.
+    pub(crate) handlers: Vec<Handler<'a>>,
+}
+
+/// What a method handles.
+pub(crate) enum Kind {
+    /// `#[subscribe("event")]`.
+    Subscribe(LitStr),
+    /// `#[on_connect]`.
+    Connect,
+    /// `#[on_disconnect]`.
+    Disconnect,
+    /// `#[on_init]`.
+    Init,
+}
+
+impl Kind {
+    pub(crate) fn attr_name(&self) -> &'static str {
+        match self {
+            Kind::Subscribe(_) => SUBSCRIBE,
+            Kind::Connect => ON_CONNECT,
+            Kind::Disconnect => ON_DISCONNECT,
+            Kind::Init => ON_INIT,
+        }
+    }
+}
+
+/// One annotated method.
+pub(crate) struct Handler<'a> {
+    /// What it handles.
+    pub(crate) kind: Kind,
+    /// The method as written.
+    pub(crate) method: &'a ImplItemFn,
+    /// Its parameters after `&self`.
+    pub(crate) params: Vec<Param<'a>>,
+    /// How its return value becomes an ack.
+    pub(crate) output: Output<'a>,
+}
+
+/// A handler parameter.
+pub(crate) struct Param<'a> {
+    /// Its type as written.
+    pub(crate) ty: &'a Type,
+    /// Extractor or payload.
+    pub(crate) role: Role,
+}
+
+/// How a parameter gets its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// From the event's context (`FromParts` / `FromInit`).
+    Extractor,
+    /// From the event's arguments (`Payload`).
+    Payload,
+}
+
+/// The return type's shape.
+pub(crate) enum Output<'a> {
+    /// `()` or none: acks `data: null`.
+    Unit,
+    /// A `...Result<T, E>`: `Ok` → data, `Err` → error ack.
+    Result(&'a Type),
+    /// Any other type: must be `Serialize`.
+    Value(&'a Type),
+}
+
+/// Which of our attributes `attr` is, if any.
+pub(crate) fn our_attr(attr: &Attribute) -> Option<&'static str> {
+    let last = attr.path().segments.last()?;
+    [SUBSCRIBE, ON_CONNECT, ON_DISCONNECT, ON_INIT]
+        .into_iter()
+        .find(|name| last.ident == name)
+}
+
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        Type::Group(group) => last_ident(&group.elem),
+        Type::Paren(paren) => last_ident(&paren.elem),
+        _ => None,
+    }
+}
+
+impl<'a> Gateway<'a> {
+    pub(crate) fn from_syn(cx: &Ctxt, item: &'a ItemImpl) -> Self {
+        if let Some((_, path, _)) = &item.trait_ {
+            cx.error_spanned_by(
+                path,
+                "`#[gateway]` goes on an inherent impl block (`impl MyGateway { ... }`), not on a trait impl",
+            );
+        }
+        if !item.generics.params.is_empty() {
+            cx.error_spanned_by(&item.generics, "a gateway cannot be generic");
+        }
+        let type_name = quote::quote!(#item.self_ty).to_string();
+        let self_ty = &*item.self_ty;
+        let type_name = match self_ty {
+            Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .map_or(type_name, |s| s.ident.to_string()),
+            _ => type_name,
+        };
+        let mut handlers = Vec::new();
+        for impl_item in &item.items {
+            match impl_item {
+                ImplItem::Fn(method) => {
+                    if let Some(handler) = Handler::from_syn(cx, method) {
+                        handlers.push(handler);
+                    }
+                }
+                other => {
+                    // An attribute of ours on a const or type item is a mistake worth naming.
+                    let attrs: &[Attribute] = match other {
+                        ImplItem::Const(c) => &c.attrs,
+                        ImplItem::Type(t) => &t.attrs,
+                        _ => &[],
+                    };
+                    for attr in attrs.iter().filter(|a| our_attr(a).is_some()) {
+                        cx.error_spanned_by(attr, "this attribute goes on an `async fn` method");
+                    }
+                }
+            }
+        }
+        Gateway {
+            original: item,
+            self_ty,
+            type_name,
+            handlers,
+        }
+    }
+}
+
+impl<'a> Handler<'a> {
+    fn from_syn(cx: &Ctxt, method: &'a ImplItemFn) -> Option<Self> {
+        let mut kind = None;
+        for attr in &method.attrs {
+            let Some(name) = our_attr(attr) else { continue };
+            if kind.is_some() {
+                cx.error_spanned_by(
+                    attr.path(),
+                    "a method takes only one of `#[subscribe]`, `#[on_connect]`, `#[on_disconnect]`, `#[on_init]`",
+                );
+                continue;
+            }
+            kind = Some(match name {
+                SUBSCRIBE => Kind::Subscribe(attr::parse_event(cx, attr)?),
+                _ => {
+                    if let syn::Meta::List(list) = &attr.meta {
+                        cx.push(syn::Error::new(
+                            list.delimiter.span().join(),
+                            format!("`#[{name}]` takes no arguments"),
+                        ));
+                    }
+                    match name {
+                        ON_CONNECT => Kind::Connect,
+                        ON_DISCONNECT => Kind::Disconnect,
+                        _ => Kind::Init,
+                    }
+                }
+            });
+        }
+        let kind = kind?;
+        let attr_name = kind.attr_name();
+        let sig = &method.sig;
+
+        if sig.asyncness.is_none() {
+            cx.error_spanned_by(
+                sig.fn_token,
+                format!("`#[{attr_name}]` methods must be `async fn`"),
+            );
+        }
+        if !sig.generics.params.is_empty() {
+            cx.error_spanned_by(&sig.generics, "handlers cannot be generic");
+        }
+        let mut inputs = sig.inputs.iter();
+        match inputs.next() {
+            Some(FnArg::Receiver(receiver))
+                if receiver.reference.is_some() && receiver.mutability.is_none() => {}
+            Some(FnArg::Receiver(receiver)) => cx.error_spanned_by(
+                receiver,
+                "handlers take `&self`: one gateway instance serves every socket, so keep mutable state behind a `Mutex` or atomics",
+            ),
+            _ => cx.error_spanned_by(&sig.ident, "handlers take `&self` as their first parameter"),
+        }
+
+        let mut params = Vec::new();
+        for input in inputs {
+            let FnArg::Typed(pat_type) = input else {
+                continue;
+            };
+            let ty = &*pat_type.ty;
+            let marked = pat_type.attrs.iter().any(|a| a.path().is_ident(EXTRACT));
+            let name = last_ident(ty);
+            let known = name.as_deref().is_some_and(|n| EXTRACTORS.contains(&n));
+            if let Type::Reference(_) | Type::ImplTrait(_) = ty {
+                cx.error_spanned_by(
+                    ty,
+                    "handler parameters are owned types (the handler runs as a spawned task)",
+                );
+                continue;
+            }
+            let role = if marked || known {
+                Role::Extractor
+            } else {
+                Role::Payload
+            };
+            if name.as_deref() == Some("DisconnectReason") && !matches!(kind, Kind::Disconnect) {
+                cx.error_spanned_by(
+                    ty,
+                    "`DisconnectReason` is only available in `#[on_disconnect]` methods",
+                );
+            } else if matches!(kind, Kind::Init) {
+                if marked || !matches!(name.as_deref(), Some("SocketIo" | "Inject")) {
+                    cx.error_spanned_by(
+                        ty,
+                        "`#[on_init]` methods take `SocketIo` and `Inject<T>` parameters only",
+                    );
+                }
+            } else if matches!(kind, Kind::Connect | Kind::Disconnect) && role == Role::Payload {
+                let reason = if matches!(kind, Kind::Disconnect) {
+                    ", `DisconnectReason`"
+                } else {
+                    ""
+                };
+                cx.error_spanned_by(
+                    ty,
+                    format!(
+                        "`#[{attr_name}]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`{reason}), and this is not one; mark your own extractor type `#[extract]`"
+                    ),
+                );
+            }
+            params.push(Param { ty, role });
+        }
+
+        let output = match &sig.output {
+            ReturnType::Default => Output::Unit,
+            ReturnType::Type(_, ty) => match &**ty {
+                Type::Tuple(tuple) if tuple.elems.is_empty() => Output::Unit,
+                ty if last_ident(ty).is_some_and(|n| n.ends_with("Result")) => Output::Result(ty),
+                ty => Output::Value(ty),
+            },
+        };
+        if !matches!(kind, Kind::Subscribe(_)) && !matches!(output, Output::Unit) {
+            if let ReturnType::Type(_, ty) = &sig.output {
+                cx.error_spanned_by(ty, format!("`#[{attr_name}]` methods return `()`; only `#[subscribe]` handlers answer with an ack"));
+            }
+        }
+
+        Some(Handler {
+            kind,
+            method,
+            params,
+            output,
+        })
+    }
+}
+
+/// The impl block with our attributes removed, to be emitted as the user wrote it.
+pub(crate) fn strip_attributes(item: &ItemImpl) -> ItemImpl {
+    let mut item = item.clone();
+    for impl_item in &mut item.items {
+        if let ImplItem::Fn(method) = impl_item {
+            let ours = method.attrs.iter().any(|a| our_attr(a).is_some());
+            method.attrs.retain(|a| our_attr(a).is_none());
+            if ours {
+                for input in &mut method.sig.inputs {
+                    if let FnArg::Typed(pat_type) = input {
+                        pat_type.attrs.retain(|a| !a.path().is_ident(EXTRACT));
+                    }
+                }
+            }
+        }
+    }
+    item
+}

@@ -1,0 +1,1 @@
+//! Gateways defined in a library crate.
