@@ -319,7 +319,8 @@ impl GatewayApp {
             inits.extend(init);
         }
         for (gateway, init) in inits {
-            let fut = init(&io, &cx.providers).map_err(|error| StartupError::Init { gateway, error })?;
+            let fut =
+                init(&io, &cx.providers).map_err(|error| StartupError::Init { gateway, error })?;
             fut.await;
         }
 

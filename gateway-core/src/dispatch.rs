@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use futures_util::FutureExt;
 use serde::Serialize;
-use socketioxide::adapter::Adapter;
 use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::AckSender;
 use socketioxide::handler::{ConnectHandler, DisconnectHandler, FromMessageParts, MessageHandler};
 use socketioxide::socket::{DisconnectReason, Socket};
@@ -165,8 +165,9 @@ impl<A: Adapter> NamespaceBuilder<A> {
         F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        self.connect
-            .push(Box::new(move |parts| Ok(Box::pin(extract(parts)?) as BoxFuture)));
+        self.connect.push(Box::new(move |parts| {
+            Ok(Box::pin(extract(parts)?) as BoxFuture)
+        }));
     }
 
     /// Registers an `#[on_disconnect]` hook.
@@ -176,8 +177,9 @@ impl<A: Adapter> NamespaceBuilder<A> {
         F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        self.disconnect
-            .push(Box::new(move |parts| Ok(Box::pin(extract(parts)?) as BoxFuture)));
+        self.disconnect.push(Box::new(move |parts| {
+            Ok(Box::pin(extract(parts)?) as BoxFuture)
+        }));
     }
 
     /// Registers an `#[on_init]` hook, run once at startup with the `SocketIo` handle.
@@ -286,7 +288,9 @@ impl<A: Adapter> Namespace<A> {
             };
             match catch_unwind(AssertUnwindSafe(|| hook(&mut parts))) {
                 Ok(Ok(fut)) => futures.push(fut),
-                Ok(Err(err)) => tracing::warn!(ns = self.path, %event, %err, "lifecycle hook skipped"),
+                Ok(Err(err)) => {
+                    tracing::warn!(ns = self.path, %event, %err, "lifecycle hook skipped")
+                }
                 Err(panic) => log_panic(event, &*panic),
             }
         }
@@ -318,12 +322,11 @@ fn with_event_name<A: Adapter, R>(
 ) -> R {
     if let Value::Str(text, _) = value {
         let text: &str = text.as_str();
-        if let Some(rest) = text.strip_prefix("[\"") {
-            if let Some(end) = rest.find(['"', '\\']) {
-                if rest.as_bytes()[end] == b'"' {
-                    return f(Some(&rest[..end]));
-                }
-            }
+        if let Some(rest) = text.strip_prefix("[\"")
+            && let Some(end) = rest.find(['"', '\\'])
+            && rest.as_bytes()[end] == b'"'
+        {
+            return f(Some(&rest[..end]));
         }
     }
     let mut value = value.clone();
@@ -453,7 +456,11 @@ impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
         tokio::spawn(run_hooks("connect", futures));
     }
 
-    fn call_middleware<'a>(&'a self, s: Arc<Socket<A>>, _auth: &'a Option<Value>) -> MiddlewareFuture<'a> {
+    fn call_middleware<'a>(
+        &'a self,
+        s: Arc<Socket<A>>,
+        _auth: &'a Option<Value>,
+    ) -> MiddlewareFuture<'a> {
         s.on_fallback(Dispatcher(self.0.clone()));
         if !self.0.disconnect.is_empty() {
             s.on_disconnect(OnDisconnect(self.0.clone()));

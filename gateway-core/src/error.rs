@@ -170,7 +170,11 @@ impl<E: AppError> From<E> for WsError {
     }
 }
 
-fn flatten_validation(errors: &validator::ValidationErrors, prefix: &str, out: &mut Map<String, Json>) {
+fn flatten_validation(
+    errors: &validator::ValidationErrors,
+    prefix: &str,
+    out: &mut Map<String, Json>,
+) {
     use validator::ValidationErrorsKind;
     // Sorted so the ack is deterministic whatever validator's map order is.
     let mut entries: Vec<_> = errors.errors().iter().collect();

@@ -13,8 +13,8 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use socketioxide::adapter::Adapter;
 use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::handler::FromMessageParts;
 use socketioxide::socket::{DisconnectReason, Socket};
@@ -69,10 +69,54 @@ impl<'a, A: Adapter> Parts<'a, A> {
     }
 }
 
+impl<A: Adapter> Parts<'_, A> {
+    /// Decodes the first argument as payload parameter `T`. Used by generated code.
+    #[doc(hidden)]
+    pub fn payload_arg<T: Payload>(&mut self) -> Result<T, WsError> {
+        T::from_raw(self.payload::<T::Raw>()?)
+    }
+
+    /// Decodes all arguments as the tuple of payload parameters `T`. Used by generated code.
+    #[doc(hidden)]
+    pub fn payload_args<T: PayloadArgs>(&mut self) -> Result<T, WsError> {
+        T::from_raw(self.payload::<T::Raw>()?)
+    }
+}
+
+/// Several positional payload parameters, decoded from the event's arguments in one pass.
+#[doc(hidden)]
+pub trait PayloadArgs: Sized {
+    /// The tuple of raw types.
+    type Raw: DeserializeOwned;
+    /// Converts each element.
+    fn from_raw(raw: Self::Raw) -> Result<Self, WsError>;
+}
+
+macro_rules! payload_args {
+    ($($name:ident . $index:tt),+) => {
+        impl<$($name: Payload),+> PayloadArgs for ($($name,)+) {
+            type Raw = ($($name::Raw,)+);
+            fn from_raw(raw: Self::Raw) -> Result<Self, WsError> {
+                Ok(($($name::from_raw(raw.$index)?,)+))
+            }
+        }
+    };
+}
+
+payload_args!(T0.0, T1.1);
+payload_args!(T0.0, T1.1, T2.2);
+payload_args!(T0.0, T1.1, T2.2, T3.3);
+payload_args!(T0.0, T1.1, T2.2, T3.3, T4.4);
+payload_args!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5);
+payload_args!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6);
+payload_args!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7);
+
 /// A handler parameter built from the event's context rather than its payload.
 ///
 /// Implement it for your own types (a current-user extractor reading the socket's
-/// extensions, say) and mark the parameter `#[extract]`.
+/// extensions, say) and mark the parameter `#[extract]`. Implement it for every adapter
+/// (`impl<A: Adapter> FromParts<A> for MyType`), so the gateway keeps working when the app
+/// moves to another adapter.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor",
     label = "not an extractor",

@@ -92,6 +92,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ack::{AckMode, AckValue, IntoAck};
+    pub use crate::dispatch::NamespaceBuilder;
     pub use crate::error::WsError;
     pub use crate::extract::{FromParts, Parts, Payload};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
@@ -99,19 +100,12 @@ pub mod __private {
         BuildOutcome, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
     };
     pub use crate::providers::{Injectable, MissingProvider, Providers};
-    pub use crate::dispatch::NamespaceBuilder;
     pub use inventory;
-    pub use socketioxide::adapter::Adapter;
     pub use socketioxide::SocketIo;
+    pub use socketioxide::adapter::Adapter;
+    pub use std::option::Option;
     pub use std::result::Result;
     pub use std::sync::Arc;
-    pub use std::option::Option;
-
-    /// Checks a plain return type can be serialised into the ack.
-    pub fn assert_serialize<T: serde::Serialize>() {}
-
-    /// Checks a return type can become an ack.
-    pub fn assert_into_ack<T: IntoAck>() {}
 
     /// Extracts a parameter of an `#[on_init]` hook.
     pub trait FromInit<A: Adapter>: Sized {

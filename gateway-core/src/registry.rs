@@ -14,7 +14,7 @@ pub(crate) fn collect(
     let mut seen = HashSet::<TypeId>::new();
     let mut all: Vec<&'static GatewayDescriptor> = Vec::new();
     let submitted = from_inventory
-        .then(|| inventory::iter::<GatewayDescriptor>)
+        .then_some(inventory::iter::<GatewayDescriptor>)
         .into_iter()
         .flatten();
     for descriptor in explicit.iter().copied().chain(submitted) {

@@ -153,12 +153,16 @@ fn register_handler(
         }
         let ty = param.ty;
         if is_init {
-            bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromInit<__A>));
+            if param.adapter_bound {
+                bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromInit<__A>));
+            }
             prelude.push(quote_spanned! {ty.span()=>
                 let #arg = <#ty as #p::FromInit<__A>>::from_init(__gw_io, __gw_providers)?;
             });
         } else {
-            bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromParts<__A>));
+            if param.adapter_bound {
+                bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromParts<__A>));
+            }
             prelude.push(quote_spanned! {ty.span()=>
                 let #arg = <#ty as #p::FromParts<__A>>::from_parts(__gw_parts)?;
             });
@@ -178,27 +182,15 @@ fn register_handler(
             let arg = &args[*i];
             let ty = param.ty;
             prelude.push(quote_spanned! {ty.span()=>
-                let #arg = <#ty as #p::Payload>::from_raw(
-                    __gw_parts.payload::<<#ty as #p::Payload>::Raw>()?,
-                )?;
+                let #arg = __gw_parts.payload_arg::<#ty>()?;
             });
         }
         many => {
-            let raws = many.iter().map(|(_, param)| {
-                let ty = param.ty;
-                quote_spanned!(ty.span()=> <#ty as #p::Payload>::Raw)
-            });
+            let names = many.iter().map(|(i, _)| &args[*i]);
+            let types = many.iter().map(|(_, param)| param.ty);
             prelude.push(quote! {
-                let __gw_raw = __gw_parts.payload::<(#(#raws,)*)>()?;
+                let (#(#names,)*) = __gw_parts.payload_args::<(#(#types,)*)>()?;
             });
-            for (k, (i, param)) in many.iter().enumerate() {
-                let arg = &args[*i];
-                let ty = param.ty;
-                let index = syn::Index::from(k);
-                prelude.push(quote_spanned! {ty.span()=>
-                    let #arg = <#ty as #p::Payload>::from_raw(__gw_raw.#index)?;
-                });
-            }
         }
     }
 
@@ -206,15 +198,14 @@ fn register_handler(
         <#self_ty>::#method(&*__gw_this, #(#args),*).await
     };
     let body = match handler.output {
-        Output::Value(ty) => {
-            prelude.push(quote_spanned!(ty.span()=> #p::assert_serialize::<#ty>();));
-            quote!(#p::AckValue(#call))
-        }
-        Output::Result(ty) => {
-            prelude.push(quote_spanned!(ty.span()=> #p::assert_into_ack::<#ty>();));
-            call
-        }
-        Output::Unit => call,
+        Output::Value(_) => quote!(#p::AckValue(#call)),
+        Output::Result(_) | Output::Unit => call,
+    };
+    // Bound errors on the return type (`IntoAck`) are reported at the registration call:
+    // span it at the return type so the error lands there.
+    let register_span = match handler.output {
+        Output::Value(ty) | Output::Result(ty) => ty.span(),
+        Output::Unit => method.span(),
     };
 
     let closure = if is_init {
@@ -233,16 +224,16 @@ fn register_handler(
             }
         }
     };
-    let register = match &handler.kind {
+    match &handler.kind {
         Kind::Subscribe(event) => {
             let location = location(p, event.span());
-            quote!(ns.subscribe(#event, #location, { let __gw_this = #p::Arc::clone(this); #closure });)
+            let subscribe = quote_spanned!(register_span=> subscribe);
+            quote!(ns.#subscribe(#event, #location, { let __gw_this = #p::Arc::clone(this); #closure });)
         }
         Kind::Connect => quote!(ns.on_connect({ let __gw_this = #p::Arc::clone(this); #closure });),
         Kind::Disconnect => {
             quote!(ns.on_disconnect({ let __gw_this = #p::Arc::clone(this); #closure });)
         }
         Kind::Init => quote!(ns.on_init({ let __gw_this = #p::Arc::clone(this); #closure });),
-    };
-    register
+    }
 }

@@ -70,6 +70,10 @@ pub(crate) struct Param<'a> {
     pub(crate) ty: &'a Type,
     /// Extractor or payload.
     pub(crate) role: Role,
+    /// `SocketRef` / `SocketIo`: the prelude's aliases name the app's adapter, so the
+    /// adapter-generic impl needs a where-clause for them. Every other extractor must be
+    /// generic over the adapter itself (as socketioxide asks of custom extractors).
+    pub(crate) adapter_bound: bool,
 }
 
 /// How a parameter gets its value.
@@ -258,7 +262,12 @@ impl<'a> Handler<'a> {
                     ),
                 );
             }
-            params.push(Param { ty, role });
+            let adapter_bound = matches!(name.as_deref(), Some("SocketRef" | "SocketIo"));
+            params.push(Param {
+                ty,
+                role,
+                adapter_bound,
+            });
         }
 
         let output = match &sig.output {
@@ -269,10 +278,14 @@ impl<'a> Handler<'a> {
                 ty => Output::Value(ty),
             },
         };
-        if !matches!(kind, Kind::Subscribe(_)) && !matches!(output, Output::Unit) {
-            if let ReturnType::Type(_, ty) = &sig.output {
-                cx.error_spanned_by(ty, format!("`#[{attr_name}]` methods return `()`; only `#[subscribe]` handlers answer with an ack"));
-            }
+        if let (false, ReturnType::Type(_, ty)) = (
+            matches!(kind, Kind::Subscribe(_)) || matches!(output, Output::Unit),
+            &sig.output,
+        ) {
+            cx.error_spanned_by(
+                ty,
+                format!("`#[{attr_name}]` methods return `()`; only `#[subscribe]` handlers answer with an ack"),
+            );
         }
 
         Some(Handler {
@@ -288,6 +301,11 @@ impl<'a> Handler<'a> {
 pub(crate) fn strip_attributes(item: &ItemImpl) -> ItemImpl {
     let mut item = item.clone();
     for impl_item in &mut item.items {
+        match impl_item {
+            ImplItem::Const(c) => c.attrs.retain(|a| our_attr(a).is_none()),
+            ImplItem::Type(t) => t.attrs.retain(|a| our_attr(a).is_none()),
+            _ => {}
+        }
         if let ImplItem::Fn(method) = impl_item {
             let ours = method.attrs.iter().any(|a| our_attr(a).is_some());
             method.attrs.retain(|a| our_attr(a).is_none());

@@ -1,0 +1,338 @@
+//! The project chat (DESIGN §4), written as a gateway: user rooms for notifications, chat
+//! rooms per project, validated messages stored in memory and broadcast to the room,
+//! typing indicators to the others in the room, presence, and an HTTP route that sends a
+//! notification to one user.
+//!
+//! Run with: `cargo run -p example-chat` (listens on 127.0.0.1:3000; `PORT` changes it).
+//!
+//! | client → server | payload | ack |
+//! |---|---|---|
+//! | `join-user-room` | `userId` | `{"room": "user:<id>"}` |
+//! | `join-chat-room` | `projectId` | `{"room": "group:<id>"}` |
+//! | `leave-chat-room` | `projectId` | `{"room": "group:<id>"}` |
+//! | `send-message` | `{projectId, senderId, content}` | the saved `Message` |
+//! | `get-messages` | `projectId` | the room's last 50 messages |
+//! | `typing` | `{projectId, userId, userName}` | – |
+//! | `stop-typing` | `{projectId, userId}` | – |
+//!
+//! Server → client: `new-message` (`Message`, to the room), `user-typing` and
+//! `user-stopped-typing` (to the others in the room), `online-users` (sorted user ids, to
+//! everyone on `/chat`), `notification` (to `user:<id>`, from `POST /notify/{user}`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use gateway_core::prelude::*;
+use gateway_core::socketioxide::socket::Sid;
+use validator::{ValidationError, ValidationErrors};
+
+// ANCHOR: payloads
+/// `send-message`'s payload, validated before the handler runs.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct SendMessage {
+    /// The project whose chat room receives the message.
+    #[validate(length(min = 1, max = 64))]
+    pub project_id: String,
+    /// Who sends it.
+    #[validate(length(min = 1, max = 64))]
+    pub sender_id: String,
+    /// The text, 1 to 2000 characters.
+    #[validate(length(min = 1, max = 2000))]
+    pub content: String,
+}
+
+/// A saved message: the ack of `send-message` and the payload of `new-message`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Assigned by the store, increasing from 1.
+    pub id: u64,
+    /// The project.
+    pub project_id: String,
+    /// The sender.
+    pub sender_id: String,
+    /// The text.
+    pub content: String,
+    /// Milliseconds since the Unix epoch.
+    pub sent_at: u64,
+}
+// ANCHOR_END: payloads
+
+/// `typing`'s payload.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct Typing {
+    /// The project whose chat room receives the message.
+    #[validate(length(min = 1, max = 64))]
+    pub project_id: String,
+    /// Who is typing.
+    #[validate(length(min = 1, max = 64))]
+    pub user_id: String,
+    /// Their display name, if any.
+    #[validate(length(max = 128))]
+    pub user_name: Option<String>,
+}
+
+/// A user or project id sent as a bare string (`socket.emit("join-chat-room", "p1")`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct Id(pub String);
+
+impl Validate for Id {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let ok = (1..=64).contains(&self.0.chars().count())
+            && self
+                .0
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        if ok {
+            return Ok(());
+        }
+        let mut errors = ValidationErrors::new();
+        errors.add(
+            "id",
+            ValidationError::new("id")
+                .with_message("1 to 64 letters, digits, `-`, `_` or `.`".into()),
+        );
+        Err(errors)
+    }
+}
+
+/// `{"room": "..."}`, the ack of the join/leave events.
+#[derive(Debug, Serialize)]
+pub struct RoomAck {
+    /// The room joined or left.
+    pub room: String,
+}
+
+// ANCHOR: errors
+/// The chat's own errors, each with a stable code of its own.
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    /// The socket sent to a room it has not joined.
+    #[error("join `{0}` before sending to it")]
+    NotInRoom(String),
+}
+
+impl AppError for ChatError {
+    fn code(&self) -> &'static str {
+        match self {
+            ChatError::NotInRoom(_) => "not_in_room",
+        }
+    }
+}
+// ANCHOR_END: errors
+
+/// Messages, in memory.
+#[derive(Debug, Default)]
+pub struct MessageStore {
+    next_id: AtomicU64,
+    messages: Mutex<Vec<Message>>,
+}
+
+impl MessageStore {
+    /// Saves a message and returns it with its id and timestamp.
+    pub fn save(&self, msg: SendMessage) -> Message {
+        let sent_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let message = Message {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed) + 1,
+            project_id: msg.project_id,
+            sender_id: msg.sender_id,
+            content: msg.content,
+            sent_at,
+        };
+        lock(&self.messages).push(message.clone());
+        message
+    }
+
+    /// The last `n` messages of a project, oldest first.
+    pub fn recent(&self, project_id: &str, n: usize) -> Vec<Message> {
+        let messages = lock(&self.messages);
+        let mut recent: Vec<_> = messages
+            .iter()
+            .rev()
+            .filter(|m| m.project_id == project_id)
+            .take(n)
+            .cloned()
+            .collect();
+        recent.reverse();
+        recent
+    }
+}
+
+/// Who is online: the user id each socket announced with `join-user-room`.
+#[derive(Debug, Default)]
+pub struct Presence {
+    users: Mutex<HashMap<Sid, String>>,
+}
+
+impl Presence {
+    fn set(&self, sid: Sid, user: String) -> Vec<String> {
+        let mut users = lock(&self.users);
+        users.insert(sid, user);
+        Self::online(&users)
+    }
+
+    fn remove(&self, sid: Sid) -> Option<Vec<String>> {
+        let mut users = lock(&self.users);
+        users.remove(&sid).map(|_| Self::online(&users))
+    }
+
+    fn online(users: &HashMap<Sid, String>) -> Vec<String> {
+        users
+            .values()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind; keep serving it.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+// ANCHOR: gateway
+/// The chat gateway: a plain struct whose fields are its dependencies, built at startup
+/// from the app's providers.
+#[derive(Injectable)]
+pub struct ChatGateway {
+    store: Arc<MessageStore>,
+    presence: Arc<Presence>,
+}
+
+#[gateway(namespace = "/chat")]
+impl ChatGateway {
+    #[subscribe("join-user-room")]
+    async fn join_user_room(
+        &self,
+        socket: SocketRef,
+        io: SocketIo,
+        Valid(user): Valid<Id>,
+    ) -> RoomAck {
+        let room = format!("user:{}", user.0);
+        socket.join(room.clone());
+        let online = self.presence.set(socket.id, user.0);
+        if let Some(chat) = io.of("/chat") {
+            chat.emit("online-users", &online).await.ok();
+        }
+        RoomAck { room }
+    }
+
+    #[subscribe("join-chat-room")]
+    async fn join_chat_room(&self, socket: SocketRef, Valid(project): Valid<Id>) -> RoomAck {
+        let room = format!("group:{}", project.0);
+        socket.join(room.clone());
+        RoomAck { room }
+    }
+
+    #[subscribe("leave-chat-room")]
+    async fn leave_chat_room(&self, socket: SocketRef, Valid(project): Valid<Id>) -> RoomAck {
+        let room = format!("group:{}", project.0);
+        socket.leave(room.clone());
+        RoomAck { room }
+    }
+
+    /// Saved, broadcast to the room (sender included), and acked with the saved message.
+    #[subscribe("send-message")]
+    async fn send_message(
+        &self,
+        socket: SocketRef,
+        Valid(msg): Valid<SendMessage>,
+    ) -> Result<Message, ChatError> {
+        let room = format!("group:{}", msg.project_id);
+        if !socket.rooms().iter().any(|r| *r == room) {
+            return Err(ChatError::NotInRoom(room));
+        }
+        let message = self.store.save(msg);
+        socket.within(room).emit("new-message", &message).await.ok();
+        Ok(message)
+    }
+
+    #[subscribe("get-messages")]
+    async fn get_messages(&self, Valid(project): Valid<Id>) -> Vec<Message> {
+        self.store.recent(&project.0, 50)
+    }
+
+    /// To the others in the room only.
+    #[subscribe("typing")]
+    async fn typing(&self, socket: SocketRef, Valid(t): Valid<Typing>) {
+        let body = serde_json::json!({ "userId": t.user_id, "userName": t.user_name });
+        socket
+            .to(format!("group:{}", t.project_id))
+            .emit("user-typing", &body)
+            .await
+            .ok();
+    }
+
+    #[subscribe("stop-typing")]
+    async fn stop_typing(&self, socket: SocketRef, Valid(t): Valid<Typing>) {
+        let body = serde_json::json!({ "userId": t.user_id });
+        socket
+            .to(format!("group:{}", t.project_id))
+            .emit("user-stopped-typing", &body)
+            .await
+            .ok();
+    }
+
+    #[on_disconnect]
+    async fn left(&self, socket: SocketRef, io: SocketIo) {
+        if let Some(online) = self.presence.remove(socket.id)
+            && let Some(chat) = io.of("/chat")
+        {
+            chat.emit("online-users", &online).await.ok();
+        }
+    }
+}
+// ANCHOR_END: gateway
+
+// ANCHOR: http
+/// `POST /notify/{user}` with any JSON body: emitted as `notification` to `user:{user}`.
+/// Answers `202 {"delivered": <sockets in the room>}`.
+async fn notify(
+    State(io): State<SocketIo>,
+    Path(user): Path<String>,
+    Json(body): Json<serde_json::Value>,
+) -> Result<(StatusCode, Json<serde_json::Value>), StatusCode> {
+    let room = format!("user:{user}");
+    let of = |room: String| io.of("/chat").map(|chat| chat.to(room));
+    let delivered = of(room.clone()).map_or(0, |to| to.sockets().len());
+    of(room)
+        .ok_or(StatusCode::SERVICE_UNAVAILABLE)?
+        .emit("notification", &body)
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "delivered": delivered })),
+    ))
+}
+// ANCHOR_END: http
+
+// ANCHOR: app
+/// The chat app: dependencies provided by type, the gateway found in the registry, and an
+/// HTTP route next to Socket.IO.
+pub fn app() -> GatewayApp {
+    GatewayApp::new()
+        .provide(Arc::new(MessageStore::default()))
+        .provide(Arc::new(Presence::default()))
+        .routes(|io| {
+            Router::new()
+                .route("/notify/{user}", post(notify))
+                .with_state(io)
+        })
+}
+// ANCHOR_END: app

@@ -1,0 +1,15 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("message")]
+    async fn first(&self) {}
+
+    #[subscribe("message")]
+    async fn second(&self) {}
+}
+
+fn main() {}

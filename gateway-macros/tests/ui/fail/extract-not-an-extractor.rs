@@ -1,0 +1,14 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+struct CurrentUser;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("whoami")]
+    async fn whoami(&self, #[extract] user: CurrentUser) {}
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat<T>(T);
+
+#[gateway(namespace = "/chat")]
+impl<T: Send + Sync + 'static> Chat<T> {}
+
+fn main() {}

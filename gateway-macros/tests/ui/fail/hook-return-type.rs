@@ -1,0 +1,14 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[on_connect]
+    async fn hello(&self) -> bool {
+        true
+    }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use gateway_core::prelude::*;
+
+#[derive(Injectable)]
+enum Chat {
+    A,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use gateway_core::prelude::*;
+
+#[gateway(namespace = "/chat")]
+struct Chat;
+
+fn main() {}

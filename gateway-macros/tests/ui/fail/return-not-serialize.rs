@@ -1,0 +1,18 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+struct Reply {
+    text: String,
+}
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("ping")]
+    async fn ping(&self) -> Reply {
+        Reply { text: "pong".into() }
+    }
+}
+
+fn main() {}

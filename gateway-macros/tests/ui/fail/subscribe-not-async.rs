@@ -1,0 +1,14 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("ping")]
+    fn ping(&self) -> &'static str {
+        "pong"
+    }
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use gateway_core::prelude::*;
+
+struct Chat;
+
+impl Chat {
+    #[subscribe("message")]
+    async fn message(&self) {}
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Clone for Chat {
+    fn clone(&self) -> Self {
+        Chat
+    }
+}
+
+fn main() {}

@@ -1,0 +1,19 @@
+#![deny(unused_qualifications, unused_imports, clippy::all, clippy::pedantic, missing_docs)]
+//! Generated code must not trip the user's lints.
+
+use gateway_core::prelude::*;
+
+/// A gateway.
+#[derive(Default)]
+pub struct Quiet;
+
+#[gateway(namespace = "/quiet")]
+impl Quiet {
+    /// Handler.
+    #[subscribe("ping")]
+    async fn ping(&self, socket: SocketRef) -> String {
+        socket.id.to_string()
+    }
+}
+
+fn main() {}
