@@ -219,7 +219,7 @@ fn register_handler(
         quote! {
             move |__gw_parts: &mut #p::Parts<'_, __A>| {
                 #(#prelude)*
-                let __gw_this = #p::Arc::clone(&__gw_this);
+                let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(&__gw_this);
                 #p::Result::Ok(async move { #body })
             }
         }
@@ -228,12 +228,16 @@ fn register_handler(
         Kind::Subscribe(event) => {
             let location = location(p, event.span());
             let subscribe = quote_spanned!(register_span=> subscribe);
-            quote!(ns.#subscribe(#event, #location, { let __gw_this = #p::Arc::clone(this); #closure });)
+            quote!(ns.#subscribe(#event, #location, { let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
         }
-        Kind::Connect => quote!(ns.on_connect({ let __gw_this = #p::Arc::clone(this); #closure });),
+        Kind::Connect => {
+            quote!(ns.on_connect({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
+        }
         Kind::Disconnect => {
-            quote!(ns.on_disconnect({ let __gw_this = #p::Arc::clone(this); #closure });)
+            quote!(ns.on_disconnect({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
         }
-        Kind::Init => quote!(ns.on_init({ let __gw_this = #p::Arc::clone(this); #closure });),
+        Kind::Init => {
+            quote!(ns.on_init({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
+        }
     }
 }

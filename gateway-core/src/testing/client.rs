@@ -359,7 +359,10 @@ struct State {
     /// Set once the Engine.IO connection is closed.
     closed: Option<String>,
     namespaces: HashMap<String, NsSlot>,
-    pending_acks: HashMap<(String, u64), oneshot::Sender<Vec<Arg>>>,
+    pending_acks: HashMap<(String, u64), oneshot::Sender<AckReply>>,
+    /// Acks that arrived for no pending emit: a second ack for one emit, or an ack nobody
+    /// asked for. The "exactly one ack" contract says this stays 0.
+    stray_acks: u64,
 }
 
 struct Shared {
@@ -495,12 +498,15 @@ impl Shared {
                         return self.protocol_error(Some(&ns), msg);
                     }
                 };
-                let waiter = lock(&self.state).pending_acks.remove(&(ns, id));
-                match waiter {
+                let mut st = lock(&self.state);
+                match st.pending_acks.remove(&(ns, id)) {
                     Some(waiter) => {
-                        let _ = waiter.send(args);
+                        let _ = waiter.send(AckReply { args, attachments });
                     }
-                    None => tracing::debug!("test client: dropped ack {id} (no one waits for it)"),
+                    None => {
+                        st.stray_acks += 1;
+                        tracing::debug!("test client: stray ack {id} (no one waits for it)");
+                    }
                 }
             }
             b'4' => {
@@ -650,6 +656,16 @@ fn parse_packet(text: &str) -> Result<RawPacket, String> {
 }
 
 /// Converts JSON arguments, replacing top-level binary placeholders with their attachment.
+/// An ack as received: its arguments (top-level binary placeholders resolved) and every
+/// binary attachment of the packet, in placeholder order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckReply {
+    /// The ack's arguments.
+    pub args: Vec<Arg>,
+    /// The packet's binary attachments (`{"_placeholder": true, "num": n}` is `attachments[n]`).
+    pub attachments: Vec<Bytes>,
+}
+
 fn decode_args(values: impl Iterator<Item = Value>, attachments: &[Bytes]) -> Vec<Arg> {
     values
         .map(
@@ -1144,6 +1160,13 @@ impl NsClient {
         self.status.closed()
     }
 
+    /// Acks received on this connection that matched no pending emit (a duplicate ack, or
+    /// an ack for an emit that did not ask for one). Stays 0 when every emit gets exactly
+    /// one ack.
+    pub fn stray_acks(&self) -> u64 {
+        lock(&self.shared.state).stray_acks
+    }
+
     fn check_open(&self) -> Result<(), TestClientError> {
         match self.status.closed() {
             Some(_) => Err(TestClientError::Closed),
@@ -1170,6 +1193,18 @@ impl NsClient {
         event: &str,
         args: impl IntoArgs,
     ) -> Result<Vec<Arg>, TestClientError> {
+        self.emit_with_ack_reply(event, args)
+            .await
+            .map(|reply| reply.args)
+    }
+
+    /// Like [`emit_with_ack`](Self::emit_with_ack), but also returns the ack's binary
+    /// attachments, including those placed below the top level (an envelope's `data`).
+    pub async fn emit_with_ack_reply(
+        &self,
+        event: &str,
+        args: impl IntoArgs,
+    ) -> Result<AckReply, TestClientError> {
         self.check_open()?;
         let id = self.shared.next_ack_id.fetch_add(1, Ordering::Relaxed);
         let key = (self.ns.clone(), id);
@@ -1197,7 +1232,7 @@ impl NsClient {
             return Err(e);
         }
         match timeout(self.timeout, rx).await {
-            Ok(Ok(args)) => Ok(args),
+            Ok(Ok(reply)) => Ok(reply),
             Ok(Err(_)) => Err(TestClientError::Closed),
             Err(_) => {
                 lock(&self.shared.state).pending_acks.remove(&key);
