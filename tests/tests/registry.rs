@@ -375,3 +375,84 @@ async fn shutdown_disconnects_every_client() {
         );
     }
 }
+
+// ---- mounting into an existing axum app, and settings ----
+
+#[tokio::test]
+async fn the_gateways_mount_into_an_existing_axum_router() {
+    use gateway_core::testing::TestClient;
+
+    let gateways = GatewayApp::explicit()
+        .link::<PingGateway>()
+        .path("/realtime")
+        .build()
+        .await
+        .expect("builds");
+    let app = axum::Router::new()
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .layer(gateways.layer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // HTTP next to Socket.IO.
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .await
+        .expect("writes");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("reads");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("ok"), "{response}");
+
+    // Socket.IO on the configured path.
+    let client = TestClient::builder(&format!("http://{addr}"))
+        .path("/realtime")
+        .connect()
+        .await
+        .expect("engine.io connects on /realtime");
+    let socket = client.namespace("/shared", None).await.expect("joins");
+    assert_eq!(
+        socket.call("ping", ()).await.expect("ack")["data"],
+        json!("pong")
+    );
+    assert!(
+        TestClient::connect(&format!("http://{addr}"))
+            .await
+            .is_err(),
+        "the default path is not served when another is configured"
+    );
+}
+
+#[tokio::test]
+async fn ping_settings_reach_the_engine_io_handshake() {
+    use gateway_core::testing::TestClient;
+
+    let server = TestServer::start(
+        GatewayApp::explicit()
+            .link::<PingGateway>()
+            .ping_interval(Duration::from_millis(300))
+            .ping_timeout(Duration::from_millis(200))
+            .max_payload(2048),
+    )
+    .await
+    .expect("server starts");
+    let client = TestClient::connect(&server.url()).await.expect("connects");
+    let handshake = client.handshake();
+    assert_eq!(handshake["pingInterval"], json!(300));
+    assert_eq!(handshake["pingTimeout"], json!(200));
+    assert_eq!(handshake["maxPayload"], json!(2048));
+    // Heartbeats are answered by the client: the socket outlives several intervals.
+    let socket = client.namespace("/shared", None).await.expect("joins");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        socket.call("ping", ()).await.expect("ack")["data"],
+        json!("pong")
+    );
+}
