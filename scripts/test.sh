@@ -24,7 +24,7 @@ cargo test --workspace --all-features
 
 step "book: includes resolve and mdbook builds"
 if ! command -v mdbook >/dev/null 2>&1; then
-  cargo install mdbook --locked --version "${MDBOOK_VERSION:-0.4.52}"
+  cargo install mdbook --locked --version "${MDBOOK_VERSION:-0.5.4}"
 fi
 ./scripts/check-book.sh
 

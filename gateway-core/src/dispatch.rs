@@ -250,9 +250,15 @@ impl<A: Adapter> Namespace<A> {
         let found = with_event_name(&socket, &value, |name| match name {
             Some(name) => match self.events.get_key_value(name) {
                 Some((&event, handler)) => Ok((event, handler)),
-                None => Err(WsError::not_found(format!("no handler for event `{name}`"))),
+                None => Err((
+                    name.to_owned(),
+                    WsError::not_found(format!("no handler for event `{name}`")),
+                )),
             },
-            None => Err(WsError::bad_payload("the event name could not be read")),
+            None => Err((
+                String::new(),
+                WsError::bad_payload("the event name could not be read"),
+            )),
         });
         match found {
             Ok((event, handler)) => (handler.call)(Call {
@@ -263,9 +269,9 @@ impl<A: Adapter> Namespace<A> {
                 event,
                 mode: handler.mode,
             }),
-            Err(err) => {
-                tracing::debug!(ns = self.path, %err, "event not dispatched");
-                respond::<A, ()>(&socket, ack_id, &self.cx, "", self.mode, Err(err));
+            Err((event, err)) => {
+                tracing::debug!(ns = self.path, %event, %err, "event not dispatched");
+                respond::<A, ()>(&socket, ack_id, &self.cx, &event, self.mode, Err(err));
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use gateway_core::BoxError;
 
+// ANCHOR: main
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     tracing_subscriber::fmt()
@@ -12,3 +13,4 @@ async fn main() -> Result<(), BoxError> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
     example_chat::app().serve(format!("127.0.0.1:{port}")).await
 }
+// ANCHOR_END: main
