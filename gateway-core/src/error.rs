@@ -90,8 +90,25 @@ impl WsError {
     /// field path (`"text"`, `"address.city"`, `"items[2].qty"`) to a list of
     /// `{"code", "message"}`; the rejected value is never included.
     pub fn validation(errors: &validator::ValidationErrors) -> Self {
+        Self::validation_with_names(errors, &[])
+    }
+
+    /// Like [`validation`](Self::validation), naming top-level fields as the client spells
+    /// them: `wire_names` are the payload's serde field names (after `rename_all`), matched
+    /// to the Rust field names ignoring case, `_` and `-`.
+    pub(crate) fn validation_with_names(
+        errors: &validator::ValidationErrors,
+        wire_names: &[&str],
+    ) -> Self {
         let mut fields = Map::new();
-        flatten_validation(errors, "", &mut fields);
+        let rename = |field: &str| -> String {
+            let key = normalize(field);
+            wire_names
+                .iter()
+                .find(|wire| normalize(wire) == key)
+                .map_or_else(|| field.to_owned(), |wire| (*wire).to_owned())
+        };
+        flatten_validation(errors, "", &rename, &mut fields);
         Self::new(code::VALIDATION_FAILED, "payload failed validation")
             .with_details(Json::Object(fields))
     }
@@ -170,9 +187,17 @@ impl<E: AppError> From<E> for WsError {
     }
 }
 
+fn normalize(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn flatten_validation(
     errors: &validator::ValidationErrors,
     prefix: &str,
+    rename_top: &dyn Fn(&str) -> String,
     out: &mut Map<String, Json>,
 ) {
     use validator::ValidationErrorsKind;
@@ -181,7 +206,7 @@ fn flatten_validation(
     entries.sort_by(|a, b| a.0.cmp(b.0));
     for (field, kind) in entries {
         let path = if prefix.is_empty() {
-            field.to_string()
+            rename_top(field)
         } else {
             format!("{prefix}.{field}")
         };
@@ -198,10 +223,12 @@ fn flatten_validation(
                     .collect();
                 out.insert(path, Json::Array(items));
             }
-            ValidationErrorsKind::Struct(inner) => flatten_validation(inner, &path, out),
+            ValidationErrorsKind::Struct(inner) => {
+                flatten_validation(inner, &path, rename_top, out)
+            }
             ValidationErrorsKind::List(items) => {
                 for (index, inner) in items {
-                    flatten_validation(inner, &format!("{path}[{index}]"), out);
+                    flatten_validation(inner, &format!("{path}[{index}]"), rename_top, out);
                 }
             }
         }

@@ -250,7 +250,70 @@ impl<T: DeserializeOwned + validator::Validate> Payload for Valid<T> {
     fn from_raw(raw: T) -> Result<Self, WsError> {
         match raw.validate() {
             Ok(()) => Ok(Valid(raw)),
-            Err(errors) => Err(WsError::validation(&errors)),
+            // Only on failure: name the fields as the client sent them (`projectId`, not
+            // `project_id`).
+            Err(errors) => Err(WsError::validation_with_names(
+                &errors,
+                wire_names::wire_field_names::<T>(),
+            )),
         }
+    }
+}
+
+/// The serde field names of a struct, as they appear on the wire.
+///
+/// serde exposes them only to a `Deserializer`: `deserialize_struct` receives the field
+/// list (after `rename`/`rename_all`). This deserializer records it and stops; no crate
+/// offers that, hence these few lines.
+mod wire_names {
+    use serde::de::{self, DeserializeOwned, Visitor};
+
+    #[derive(Debug)]
+    struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field names recorded")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+
+    struct Recorder<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> de::Deserializer<'de> for Recorder<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    pub(super) fn wire_field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+        let mut fields: &'static [&'static str] = &[];
+        let _ = T::deserialize(Recorder(&mut fields));
+        fields
     }
 }

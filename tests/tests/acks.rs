@@ -17,6 +17,17 @@ struct Signup {
     address: Address,
 }
 
+/// Clients send camelCase; error details must use the same names.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(rename_all = "camelCase")]
+struct Post {
+    #[validate(length(min = 1))]
+    project_id: String,
+    #[serde(rename = "body")]
+    #[validate(length(min = 1))]
+    content_text: String,
+}
+
 #[derive(Debug, Deserialize, Validate)]
 struct Address {
     #[validate(length(min = 2))]
@@ -63,6 +74,11 @@ impl Shop {
     #[subscribe("signup")]
     async fn signup(&self, Valid(form): Valid<Signup>) -> String {
         format!("welcome {} from {}", form.name, form.address.city)
+    }
+
+    #[subscribe("post")]
+    async fn post(&self, Valid(post): Valid<Post>) -> usize {
+        post.project_id.len() + post.content_text.len()
     }
 
     #[subscribe("buy")]
@@ -209,6 +225,20 @@ async fn invalid_payload_acks_validation_failed_with_field_details_and_no_input(
         .expect("ack");
     assert_eq!(ack, json!({"ok": true, "data": "welcome alice from Lyon"}));
     assert_quiet(&mut socket).await;
+}
+
+#[tokio::test]
+async fn validation_details_use_the_field_names_the_client_sent() {
+    let server = server().await;
+    let socket = server.socket("/shop").await.expect("connects");
+    let ack = socket
+        .call("post", json!({"projectId": "", "body": ""}))
+        .await
+        .expect("ack");
+    let details = &ack["error"]["details"];
+    assert_eq!(details["projectId"][0]["code"], json!("length"), "{ack}");
+    // An arbitrary `rename` cannot be matched to its Rust name: the Rust name is kept.
+    assert_eq!(details["content_text"][0]["code"], json!("length"), "{ack}");
 }
 
 #[tokio::test]
