@@ -16,8 +16,10 @@ use futures_util::FutureExt;
 use serde::Serialize;
 use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::AckSender;
-use socketioxide::handler::{ConnectHandler, DisconnectHandler, FromMessageParts, MessageHandler};
+use socketioxide::extract::{AckSender, TryData};
+use socketioxide::handler::{
+    ConnectHandler, DisconnectHandler, FromConnectParts, FromMessageParts, MessageHandler,
+};
 use socketioxide::socket::{DisconnectReason, Socket};
 use socketioxide_core::Value;
 
@@ -25,7 +27,9 @@ use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, IntoAck, NestError, OkEnv
 use crate::error::WsError;
 use crate::extract::{Parts, PartsKind};
 use crate::gateway::Location;
+use crate::guard::{GuardContext, GuardRef};
 use crate::providers::Providers;
+use crate::throttle::{Throttle, Verdict};
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 type EventFn<A> = Box<dyn Fn(Call<A>) + Send + Sync + 'static>;
@@ -47,6 +51,127 @@ pub(crate) struct Call<A: Adapter> {
     cx: Arc<AppContext>,
     event: &'static str,
     mode: AckMode,
+}
+
+impl<A: Adapter> Call<A> {
+    /// Answers the event with an error (the handler does not run).
+    fn fail(self, err: WsError) {
+        respond::<A, ()>(
+            &self.socket,
+            self.ack_id,
+            &self.cx,
+            self.event,
+            self.mode,
+            Err(err),
+        );
+    }
+}
+
+/// Where a handler's result goes.
+struct Reply<A: Adapter> {
+    socket: Arc<Socket<A>>,
+    ack_id: Option<i64>,
+    cx: Arc<AppContext>,
+    event: &'static str,
+    mode: AckMode,
+}
+
+/// Runs the generated extraction; on failure answers the event and returns `None`.
+fn extract_call<A, F, Fut>(extract: &F, call: Call<A>) -> Option<(Fut, Reply<A>)>
+where
+    A: Adapter,
+    F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError>,
+{
+    let Call {
+        socket,
+        mut value,
+        ack_id,
+        cx,
+        event,
+        mode,
+    } = call;
+    let extracted = {
+        let mut parts = Parts {
+            socket: &socket,
+            providers: &cx.providers,
+            event,
+            kind: PartsKind::Event { value: &mut value },
+        };
+        catch_unwind(AssertUnwindSafe(|| extract(&mut parts)))
+    };
+    let err = match extracted {
+        Ok(Ok(fut)) => {
+            return Some((
+                fut,
+                Reply {
+                    socket,
+                    ack_id,
+                    cx,
+                    event,
+                    mode,
+                },
+            ));
+        }
+        Ok(Err(err)) => err,
+        Err(panic) => {
+            log_panic(event, &*panic);
+            WsError::internal()
+        }
+    };
+    respond::<A, ()>(&socket, ack_id, &cx, event, mode, Err(err));
+    None
+}
+
+/// Runs the event guards in order; the first rejection (or panic) wins.
+async fn check_event_guards<A: Adapter>(
+    guards: &[GuardRef],
+    call: &Call<A>,
+) -> Result<(), WsError> {
+    let socket = &call.socket;
+    let cx = GuardContext {
+        sid: socket.id,
+        namespace: socket.ns(),
+        request: socket.req_parts(),
+        auth: None,
+        event: Some(call.event),
+        extensions: &socket.extensions,
+        providers: &call.cx.providers,
+    };
+    for guard in guards {
+        match AssertUnwindSafe(guard.0.event(&cx)).catch_unwind().await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => return Err(err),
+            Err(panic) => {
+                log_panic(call.event, &*panic);
+                return Err(WsError::internal());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Per-handler settings from the method's attributes.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct HandlerOptions {
+    guards: Vec<GuardRef>,
+    throttle: Option<Throttle>,
+}
+
+impl HandlerOptions {
+    /// Adds a `#[guard(...)]`.
+    #[must_use]
+    pub fn guard(mut self, guard: GuardRef) -> Self {
+        self.guards.push(guard);
+        self
+    }
+
+    /// Sets the `#[throttle(...)]`.
+    #[must_use]
+    pub fn throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = Some(throttle);
+        self
+    }
 }
 
 struct EventHandler<A: Adapter> {
@@ -72,6 +197,12 @@ pub struct NamespaceBuilder<A: Adapter> {
     disconnect: Vec<HookFn<A>>,
     init: Vec<(&'static str, InitFn<A>)>,
     modes: Vec<AckMode>,
+    /// Guards of the gateway being registered.
+    gateway_guards: Vec<GuardRef>,
+    /// Rate limit of the gateway being registered.
+    gateway_throttle: Option<Throttle>,
+    /// Every gateway guard of the namespace: all run at connection.
+    connect_guards: Vec<GuardRef>,
 }
 
 impl<A: Adapter> NamespaceBuilder<A> {
@@ -87,6 +218,9 @@ impl<A: Adapter> NamespaceBuilder<A> {
             disconnect: Vec::new(),
             init: Vec::new(),
             modes: Vec::new(),
+            gateway_guards: Vec::new(),
+            gateway_throttle: None,
+            connect_guards: Vec::new(),
         }
     }
 
@@ -95,6 +229,8 @@ impl<A: Adapter> NamespaceBuilder<A> {
         self.gateway = gateway;
         self.mode = mode;
         self.modes.push(mode);
+        self.gateway_guards.clear();
+        self.gateway_throttle = None;
     }
 
     /// The namespace path.
@@ -111,34 +247,78 @@ impl<A: Adapter> NamespaceBuilder<A> {
         Fut: Future + Send + 'static,
         Fut::Output: IntoAck,
     {
+        self.subscribe_with(event, location, HandlerOptions::default(), extract);
+    }
+
+    /// Adds a guard to every event of the current gateway, and to the namespace's
+    /// connection check.
+    #[doc(hidden)]
+    pub fn gateway_guard(&mut self, guard: GuardRef) {
+        self.gateway_guards.push(guard.clone());
+        self.connect_guards.push(guard);
+    }
+
+    /// Rate-limits the current gateway's events with one bucket per socket.
+    #[doc(hidden)]
+    pub fn gateway_throttle(&mut self, throttle: Throttle) {
+        self.gateway_throttle = Some(throttle);
+    }
+
+    /// [`subscribe`](Self::subscribe) with the handler's own guards and rate limit.
+    #[doc(hidden)]
+    pub fn subscribe_with<F, Fut>(
+        &mut self,
+        event: &'static str,
+        location: Location,
+        options: HandlerOptions,
+        extract: F,
+    ) where
+        F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoAck,
+    {
+        let guards: Arc<[GuardRef]> = self
+            .gateway_guards
+            .iter()
+            .cloned()
+            .chain(options.guards)
+            .collect();
+        let throttles: Box<[Throttle]> = self
+            .gateway_throttle
+            .iter()
+            .cloned()
+            .chain(options.throttle)
+            .collect();
+        let extract = Arc::new(extract);
         let call = move |call: Call<A>| {
-            let Call {
-                socket,
-                mut value,
-                ack_id,
-                cx,
-                event,
-                mode,
-            } = call;
-            let extracted = {
-                let mut parts = Parts {
-                    socket: &socket,
-                    providers: &cx.providers,
-                    event,
-                    kind: PartsKind::Event { value: &mut value },
-                };
-                catch_unwind(AssertUnwindSafe(|| extract(&mut parts)))
-            };
-            match extracted {
-                Ok(Ok(fut)) => {
-                    tokio::spawn(run(fut, socket, ack_id, cx, event, mode));
-                }
-                Ok(Err(err)) => respond::<A, ()>(&socket, ack_id, &cx, event, mode, Err(err)),
-                Err(panic) => {
-                    log_panic(event, &*panic);
-                    respond::<A, ()>(&socket, ack_id, &cx, event, mode, Err(WsError::internal()));
+            for throttle in &throttles {
+                match throttle.check(&call.socket.extensions) {
+                    Verdict::Allowed => {}
+                    Verdict::Refused(err) => return call.fail(err),
+                    Verdict::Disconnect(err) => {
+                        let socket = call.socket.clone();
+                        call.fail(err);
+                        tracing::warn!(sid = %socket.id, ns = socket.ns(), "rate limit exceeded repeatedly; disconnecting");
+                        let _ = socket.disconnect();
+                        return;
+                    }
                 }
             }
+            if guards.is_empty() {
+                if let Some((fut, reply)) = extract_call(&*extract, call) {
+                    tokio::spawn(run(fut, reply));
+                }
+                return;
+            }
+            let (guards, extract) = (guards.clone(), extract.clone());
+            tokio::spawn(async move {
+                if let Err(err) = check_event_guards(&guards, &call).await {
+                    return call.fail(err);
+                }
+                if let Some((fut, reply)) = extract_call(&*extract, call) {
+                    run(fut, reply).await;
+                }
+            });
         };
         let handler = EventHandler {
             mode: self.mode,
@@ -219,6 +399,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
                 .collect(),
             connect: self.connect,
             disconnect: self.disconnect,
+            connect_guards: self.connect_guards.into(),
             cx: self.cx,
         };
         (ns, self.init)
@@ -232,6 +413,7 @@ pub(crate) struct Namespace<A: Adapter> {
     events: HashMap<&'static str, EventHandler<A>>,
     connect: Vec<HookFn<A>>,
     disconnect: Vec<HookFn<A>>,
+    connect_guards: Arc<[GuardRef]>,
     cx: Arc<AppContext>,
 }
 
@@ -340,14 +522,8 @@ fn with_event_name<A: Adapter, R>(
     f(event.as_ref().map(|e| e.0.as_str()))
 }
 
-async fn run<A, Fut>(
-    fut: Fut,
-    socket: Arc<Socket<A>>,
-    ack_id: Option<i64>,
-    cx: Arc<AppContext>,
-    event: &'static str,
-    mode: AckMode,
-) where
+async fn run<A, Fut>(fut: Fut, reply: Reply<A>)
+where
     A: Adapter,
     Fut: Future + Send,
     Fut::Output: IntoAck,
@@ -355,11 +531,18 @@ async fn run<A, Fut>(
     let result = match AssertUnwindSafe(fut).catch_unwind().await {
         Ok(output) => output.into_ack(),
         Err(panic) => {
-            log_panic(event, &*panic);
+            log_panic(reply.event, &*panic);
             Err(WsError::internal())
         }
     };
-    respond(&socket, ack_id, &cx, event, mode, result);
+    respond(
+        &reply.socket,
+        reply.ack_id,
+        &reply.cx,
+        reply.event,
+        reply.mode,
+        result,
+    );
 }
 
 /// Sends the one ack an event gets (when it asked for one) and reports failures of events
@@ -465,14 +648,68 @@ impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
     fn call_middleware<'a>(
         &'a self,
         s: Arc<Socket<A>>,
-        _auth: &'a Option<Value>,
+        auth: &'a Option<Value>,
     ) -> MiddlewareFuture<'a> {
-        s.on_fallback(Dispatcher(self.0.clone()));
-        if !self.0.disconnect.is_empty() {
-            s.on_disconnect(OnDisconnect(self.0.clone()));
+        let ns = &self.0;
+        if ns.connect_guards.is_empty() {
+            install(ns, &s);
+            return Box::pin(std::future::ready(Ok(())));
         }
-        Box::pin(std::future::ready(Ok(())))
+        Box::pin(async move {
+            check_connect_guards(ns, &s, auth).await.map_err(|err| {
+                tracing::debug!(ns = ns.path, sid = %s.id, %err, "connection refused by a guard");
+                // The client's `connect_error` gets the message only: never internal text.
+                Box::new(err.message().to_owned()) as Box<dyn Display + Send>
+            })?;
+            install(ns, &s);
+            Ok(())
+        })
     }
+}
+
+/// Installs the socket's single dispatcher (and disconnect hook) before the client is told
+/// it is connected.
+fn install<A: Adapter>(ns: &Arc<Namespace<A>>, s: &Arc<Socket<A>>) {
+    s.on_fallback(Dispatcher(ns.clone()));
+    if !ns.disconnect.is_empty() {
+        s.on_disconnect(OnDisconnect(ns.clone()));
+    }
+}
+
+async fn check_connect_guards<A: Adapter>(
+    ns: &Namespace<A>,
+    s: &Arc<Socket<A>>,
+    auth: &Option<Value>,
+) -> Result<(), WsError> {
+    let auth = match TryData::<serde_json::Value>::from_connect_parts(s, auth) {
+        Ok(TryData(Ok(auth))) => Some(auth),
+        Ok(TryData(Err(_))) => {
+            return Err(WsError::bad_payload("the auth payload is not valid JSON"));
+        }
+        Err(never) => match never {},
+    };
+    let cx = GuardContext {
+        sid: s.id,
+        namespace: s.ns(),
+        request: s.req_parts(),
+        auth: auth
+            .as_ref()
+            .filter(|a| !a.as_object().is_some_and(|o| o.is_empty())),
+        event: None,
+        extensions: &s.extensions,
+        providers: &ns.cx.providers,
+    };
+    for guard in ns.connect_guards.iter() {
+        match AssertUnwindSafe(guard.0.connect(&cx)).catch_unwind().await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => return Err(err),
+            Err(panic) => {
+                log_panic("connect", &*panic);
+                return Err(WsError::internal());
+            }
+        }
+    }
+    Ok(())
 }
 
 struct OnDisconnect<A: Adapter>(Arc<Namespace<A>>);

@@ -44,10 +44,12 @@ mod dispatch;
 pub mod error;
 pub mod extract;
 mod gateway;
+pub mod guard;
 mod providers;
 mod registry;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod throttle;
 
 pub use ack::{AckMode, IntoAck};
 pub use app::{GatewayApp, GatewayConfig, Gateways, NamespaceSummary, Server, StartupError};
@@ -55,12 +57,15 @@ pub use dispatch::NamespaceBuilder;
 pub use error::{AppError, WsError};
 pub use extract::{FromParts, Inject, Parts, Payload, Valid};
 pub use gateway::{DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location};
+pub use guard::{Guard, GuardContext};
 pub use providers::{Injectable, MissingProvider, Providers};
 
 /// The macros: `#[gateway]` on an impl block, with `#[subscribe("event")]`,
 /// `#[on_connect]`, `#[on_disconnect]` and `#[on_init]` on its methods; and
 /// `#[derive(Injectable)]` for gateway structs built from providers.
-pub use gateway_macros::{Injectable, gateway, on_connect, on_disconnect, on_init, subscribe};
+pub use gateway_macros::{
+    Injectable, gateway, guard, on_connect, on_disconnect, on_init, subscribe, throttle,
+};
 
 /// socketioxide, re-exported so apps use the same version.
 pub use socketioxide;
@@ -78,8 +83,9 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Everything a gateway file needs.
 pub mod prelude {
     pub use crate::{
-        AckMode, AppError, BoxError, GatewayApp, GatewayConfig, Inject, Injectable, Valid, WsError,
-        gateway, on_connect, on_disconnect, on_init, subscribe,
+        AckMode, AppError, BoxError, GatewayApp, GatewayConfig, Guard, GuardContext, Inject,
+        Injectable, Valid, WsError, gateway, guard, on_connect, on_disconnect, on_init, subscribe,
+        throttle,
     };
     pub use crate::{SocketIo, SocketRef};
     pub use serde::{Deserialize, Serialize};
@@ -92,20 +98,23 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ack::{AckMode, AckValue, IntoAck};
-    pub use crate::dispatch::NamespaceBuilder;
+    pub use crate::dispatch::{HandlerOptions, NamespaceBuilder};
     pub use crate::error::WsError;
     pub use crate::extract::{FromParts, Parts, Payload};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
     pub use crate::gateway::{
         BuildOutcome, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
     };
+    pub use crate::guard::GuardRef;
     pub use crate::providers::{Injectable, MissingProvider, Providers};
+    pub use crate::throttle::Throttle;
     pub use inventory;
     pub use socketioxide::SocketIo;
     pub use socketioxide::adapter::Adapter;
     pub use std::option::Option;
     pub use std::result::Result;
     pub use std::sync::Arc;
+    pub use std::time::Duration;
 
     /// Extracts a parameter of an `#[on_init]` hook.
     pub trait FromInit<A: Adapter>: Sized {

@@ -136,3 +136,94 @@ pub(crate) fn parse_event(cx: &Ctxt, attr: &syn::Attribute) -> Option<LitStr> {
         }
     }
 }
+
+/// Parsed `#[throttle(limit = 10, per = "1s", disconnect_after = 50)]`.
+pub(crate) struct ThrottleArgs {
+    /// Events allowed per window (and the burst size).
+    pub(crate) limit: syn::LitInt,
+    /// The window, in milliseconds.
+    pub(crate) per_ms: u64,
+    /// Refusals in a row after which the socket is disconnected.
+    pub(crate) disconnect_after: Option<syn::LitInt>,
+}
+
+const THROTTLE_KEYS: &str = "`limit`, `per`, `disconnect_after`";
+
+impl ThrottleArgs {
+    pub(crate) fn parse(cx: &Ctxt, attr: &syn::Attribute) -> Option<Self> {
+        let mut limit = None;
+        let mut per_ms = None;
+        let mut disconnect_after = None;
+        let parsed = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match key.as_str() {
+                "limit" => limit = Some(positive(cx, meta.value()?.parse::<syn::LitInt>()?)),
+                "disconnect_after" => {
+                    disconnect_after = Some(positive(cx, meta.value()?.parse::<syn::LitInt>()?));
+                }
+                "per" => {
+                    let lit = meta.value()?.parse::<LitStr>()?;
+                    match parse_duration_ms(&lit.value()) {
+                        Some(ms) if ms > 0 => per_ms = Some(ms),
+                        _ => cx.error_spanned_by(
+                            &lit,
+                            "expected a duration like `\"1s\"`, `\"500ms\"`, `\"1m\"` or `\"1h\"`",
+                        ),
+                    }
+                }
+                _ => cx.error_spanned_by(
+                    &meta.path,
+                    format!("unknown `#[throttle]` argument; expected one of: {THROTTLE_KEYS}"),
+                ),
+            }
+            Ok(())
+        });
+        if let Err(err) = parsed {
+            cx.push(syn::Error::new(
+                err.span(),
+                format!("{err}; expected `#[throttle(limit = 10, per = \"1s\")]`"),
+            ));
+            return None;
+        }
+        match (limit, per_ms) {
+            (Some(limit), Some(per_ms)) => Some(ThrottleArgs {
+                limit,
+                per_ms,
+                disconnect_after,
+            }),
+            _ => {
+                cx.error_spanned_by(
+                    attr,
+                    "`#[throttle]` needs both `limit` and `per`: `#[throttle(limit = 10, per = \"1s\")]`",
+                );
+                None
+            }
+        }
+    }
+}
+
+fn positive(cx: &Ctxt, lit: syn::LitInt) -> syn::LitInt {
+    if !matches!(lit.base10_parse::<u32>(), Ok(n) if n > 0) {
+        cx.error_spanned_by(&lit, "expected a whole number from 1 to 4294967295");
+    }
+    lit
+}
+
+/// `"250ms"`, `"1s"`, `"2m"`, `"1h"` in milliseconds.
+fn parse_duration_ms(text: &str) -> Option<u64> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok()?;
+    let factor = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    number.checked_mul(factor)
+}

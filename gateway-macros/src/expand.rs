@@ -79,6 +79,14 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
 
     let mut bounds = Vec::new();
     let mut registrations = Vec::new();
+    for guard in &gateway.guards {
+        registrations
+            .push(quote_spanned!(guard.span()=> ns.gateway_guard(#p::GuardRef::new(#guard));));
+    }
+    if let Some(throttle) = &gateway.throttle {
+        let throttle = throttle_tokens(&p, throttle);
+        registrations.push(quote!(ns.gateway_throttle(#throttle);));
+    }
     for handler in &gateway.handlers {
         registrations.push(register_handler(&p, self_ty, handler, &mut bounds));
     }
@@ -227,8 +235,17 @@ fn register_handler(
     match &handler.kind {
         Kind::Subscribe(event) => {
             let location = location(p, event.span());
-            let subscribe = quote_spanned!(register_span=> subscribe);
-            quote!(ns.#subscribe(#event, #location, { let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
+            let subscribe = quote_spanned!(register_span=> subscribe_with);
+            let guards = handler
+                .guards
+                .iter()
+                .map(|guard| quote_spanned!(guard.span()=> .guard(#p::GuardRef::new(#guard))));
+            let throttle = handler.throttle.as_ref().map(|t| {
+                let t = throttle_tokens(p, t);
+                quote!(.throttle(#t))
+            });
+            let options = quote!(<#p::HandlerOptions as ::core::default::Default>::default() #(#guards)* #throttle);
+            quote!(ns.#subscribe(#event, #location, #options, { let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
         }
         Kind::Connect => {
             quote!(ns.on_connect({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
@@ -240,4 +257,14 @@ fn register_handler(
             quote!(ns.on_init({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
         }
     }
+}
+
+fn throttle_tokens(p: &TokenStream, throttle: &crate::attr::ThrottleArgs) -> TokenStream {
+    let limit = &throttle.limit;
+    let per_ms = throttle.per_ms;
+    let disconnect_after = match &throttle.disconnect_after {
+        Some(n) => quote!(#p::Option::Some(#n)),
+        None => quote!(#p::Option::None),
+    };
+    quote!(#p::Throttle::new(#limit, #p::Duration::from_millis(#per_ms), #disconnect_after))
 }

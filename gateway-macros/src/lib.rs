@@ -58,6 +58,20 @@ pub fn on_init(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::outside_gateway("on_init", args.into(), input.into()).into()
 }
 
+/// Guards a gateway (under `#[gateway(...)]`: the connection and every event) or one
+/// `#[subscribe]` handler: `#[guard(MyGuard)]`. Only valid inside a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn guard(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("guard", args.into(), input.into()).into()
+}
+
+/// Rate-limits a gateway (one bucket per socket for all its events) or one handler:
+/// `#[throttle(limit = 10, per = "1s")]`. Only valid inside a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn throttle(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("throttle", args.into(), input.into()).into()
+}
+
 /// Builds a gateway struct from the app's providers: each field is looked up by its type
 /// (registered with `GatewayApp::provide`).
 #[proc_macro_derive(Injectable)]

@@ -11,6 +11,9 @@ pub(crate) const SUBSCRIBE: &str = "subscribe";
 pub(crate) const ON_CONNECT: &str = "on_connect";
 pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
 pub(crate) const ON_INIT: &str = "on_init";
+/// Guard and rate-limit attributes, on the impl block or on a `#[subscribe]` method.
+pub(crate) const GUARD: &str = "guard";
+pub(crate) const THROTTLE: &str = "throttle";
 /// Parameter attribute forcing a parameter to be an extractor.
 pub(crate) const EXTRACT: &str = "extract";
 
@@ -27,6 +30,10 @@ pub(crate) struct Gateway<'a> {
     pub(crate) type_name: String,
     /// Every annotated method, in source order.
     pub(crate) handlers: Vec<Handler<'a>>,
+    /// `#[guard(...)]` on the impl block: connection and every event.
+    pub(crate) guards: Vec<syn::Expr>,
+    /// `#[throttle(...)]` on the impl block: one bucket for all events.
+    pub(crate) throttle: Option<attr::ThrottleArgs>,
 }
 
 /// What a method handles.
@@ -62,6 +69,10 @@ pub(crate) struct Handler<'a> {
     pub(crate) params: Vec<Param<'a>>,
     /// How its return value becomes an ack.
     pub(crate) output: Output<'a>,
+    /// `#[guard(...)]` on the method.
+    pub(crate) guards: Vec<syn::Expr>,
+    /// `#[throttle(...)]` on the method.
+    pub(crate) throttle: Option<attr::ThrottleArgs>,
 }
 
 /// A handler parameter.
@@ -103,6 +114,40 @@ pub(crate) fn our_attr(attr: &Attribute) -> Option<&'static str> {
         .find(|name| last.ident == name)
 }
 
+/// `#[guard]` or `#[throttle]`.
+fn policy_attr(attr: &Attribute) -> Option<&'static str> {
+    let last = attr.path().segments.last()?;
+    [GUARD, THROTTLE]
+        .into_iter()
+        .find(|name| last.ident == name)
+}
+
+/// Reads the `#[guard(...)]` and `#[throttle(...)]` attributes of an item.
+fn policies(cx: &Ctxt, attrs: &[Attribute]) -> (Vec<syn::Expr>, Option<attr::ThrottleArgs>) {
+    let mut guards = Vec::new();
+    let mut throttle = None;
+    for attr in attrs {
+        match policy_attr(attr) {
+            Some(GUARD) => match attr.parse_args::<syn::Expr>() {
+                Ok(expr) => guards.push(expr),
+                Err(_) => cx.error_spanned_by(
+                    attr,
+                    "expected a guard value: `#[guard(MyGuard)]` or `#[guard(Roles::any([\"admin\"]))]`",
+                ),
+            },
+            Some(_) => {
+                if throttle.is_some() {
+                    cx.error_spanned_by(attr.path(), "`#[throttle]` specified more than once");
+                } else {
+                    throttle = attr::ThrottleArgs::parse(cx, attr);
+                }
+            }
+            None => {}
+        }
+    }
+    (guards, throttle)
+}
+
 fn last_ident(ty: &Type) -> Option<String> {
     match ty {
         Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
@@ -133,6 +178,7 @@ impl<'a> Gateway<'a> {
                 .map_or(type_name, |s| s.ident.to_string()),
             _ => type_name,
         };
+        let (guards, throttle) = policies(cx, &item.attrs);
         let mut handlers = Vec::new();
         for impl_item in &item.items {
             match impl_item {
@@ -159,6 +205,8 @@ impl<'a> Gateway<'a> {
             self_ty,
             type_name,
             handlers,
+            guards,
+            throttle,
         }
     }
 }
@@ -192,8 +240,22 @@ impl<'a> Handler<'a> {
                 }
             });
         }
-        let kind = kind?;
+        let (guards, throttle) = policies(cx, &method.attrs);
+        let Some(kind) = kind else {
+            for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
+                cx.error_spanned_by(attr.path(), "`#[guard]` and `#[throttle]` go on a `#[subscribe]` method or on the impl block");
+            }
+            return None;
+        };
         let attr_name = kind.attr_name();
+        if !matches!(kind, Kind::Subscribe(_)) {
+            for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
+                cx.error_spanned_by(
+                    attr.path(),
+                    format!("`#[guard]` and `#[throttle]` apply to events; on `#[{attr_name}]` they would never run (put connection guards on the impl block)"),
+                );
+            }
+        }
         let sig = &method.sig;
 
         if sig.asyncness.is_none() {
@@ -293,6 +355,8 @@ impl<'a> Handler<'a> {
             method,
             params,
             output,
+            guards,
+            throttle,
         })
     }
 }
@@ -300,6 +364,7 @@ impl<'a> Handler<'a> {
 /// The impl block with our attributes removed, to be emitted as the user wrote it.
 pub(crate) fn strip_attributes(item: &ItemImpl) -> ItemImpl {
     let mut item = item.clone();
+    item.attrs.retain(|a| policy_attr(a).is_none());
     for impl_item in &mut item.items {
         match impl_item {
             ImplItem::Const(c) => c.attrs.retain(|a| our_attr(a).is_none()),
@@ -308,7 +373,9 @@ pub(crate) fn strip_attributes(item: &ItemImpl) -> ItemImpl {
         }
         if let ImplItem::Fn(method) = impl_item {
             let ours = method.attrs.iter().any(|a| our_attr(a).is_some());
-            method.attrs.retain(|a| our_attr(a).is_none());
+            method
+                .attrs
+                .retain(|a| our_attr(a).is_none() && (!ours || policy_attr(a).is_none()));
             if ours {
                 for input in &mut method.sig.inputs {
                     if let FnArg::Typed(pat_type) = input {

@@ -1,0 +1,245 @@
+//! Guards and rate limits (DESIGN §2.4), over real sockets.
+
+use std::time::{Duration, Instant};
+
+use gateway_core::prelude::*;
+use gateway_core::testing::{TestClient, TestClientError, TestServer};
+use serde_json::json;
+
+/// The role a connection guard learnt from the handshake, kept in the socket's extensions.
+#[derive(Clone, Debug, PartialEq)]
+struct Role(String);
+
+/// Lets in clients whose auth payload carries a known key; remembers their role.
+struct ApiKey;
+
+impl Guard for ApiKey {
+    async fn check_connect(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+        let role = match cx.auth().and_then(|auth| auth["key"].as_str()) {
+            Some("admin-key") => "admin",
+            Some("user-key") => "user",
+            Some("panic") => panic!("guard bug"),
+            Some(_) => return Err(WsError::unauthorized("unknown key")),
+            None => return Err(WsError::unauthorized("a key is required")),
+        };
+        cx.extensions().insert(Role(role.to_owned()));
+        Ok(())
+    }
+}
+
+/// Event guard: the connection's role must be `0`.
+struct RequireRole(&'static str);
+
+impl Guard for RequireRole {
+    async fn check_event(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+        match cx.extensions().get::<Role>() {
+            Some(Role(role)) if role == self.0 => Ok(()),
+            Some(_) => Err(WsError::forbidden(format!(
+                "`{}` needs the {} role",
+                cx.event().unwrap_or(""),
+                self.0
+            ))),
+            None => Err(WsError::unauthorized("not authenticated")),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Admin;
+
+#[gateway(namespace = "/admin")]
+#[guard(ApiKey)]
+impl Admin {
+    #[subscribe("whoami")]
+    async fn whoami(&self, socket: SocketRef) -> String {
+        socket
+            .extensions
+            .get::<Role>()
+            .map(|r| r.0)
+            .unwrap_or_default()
+    }
+
+    #[subscribe("purge")]
+    #[guard(RequireRole("admin"))]
+    async fn purge(&self) -> &'static str {
+        "purged"
+    }
+
+    /// A room join checked by the handler itself: only your own `user:` room.
+    #[subscribe("join")]
+    async fn join(&self, socket: SocketRef, room: String) -> Result<String, WsError> {
+        let role = socket
+            .extensions
+            .get::<Role>()
+            .map(|r| r.0)
+            .unwrap_or_default();
+        if room != format!("user:{role}") {
+            return Err(WsError::forbidden("you cannot join that room"));
+        }
+        socket.join(room.clone());
+        Ok(room)
+    }
+}
+
+#[derive(Default)]
+struct Limited;
+
+#[gateway(namespace = "/limited")]
+impl Limited {
+    #[subscribe("tick")]
+    #[throttle(limit = 10, per = "1s")]
+    async fn tick(&self) {}
+
+    #[subscribe("free")]
+    async fn free(&self) {}
+}
+
+#[derive(Default)]
+struct Strict;
+
+#[gateway(namespace = "/strict")]
+#[throttle(limit = 5, per = "1m", disconnect_after = 20)]
+impl Strict {
+    #[subscribe("a")]
+    async fn a(&self) {}
+
+    #[subscribe("b")]
+    async fn b(&self) {}
+}
+
+async fn server() -> TestServer {
+    TestServer::start(
+        GatewayApp::explicit()
+            .link::<Admin>()
+            .link::<Limited>()
+            .link::<Strict>(),
+    )
+    .await
+    .expect("server starts")
+}
+
+async fn connect(
+    server: &TestServer,
+    key: Option<&str>,
+) -> Result<gateway_core::testing::NsClient, TestClientError> {
+    let client = TestClient::connect(&server.url()).await?;
+    client
+        .namespace("/admin", key.map(|key| json!({ "key": key })))
+        .await
+}
+
+#[tokio::test]
+async fn a_connection_guard_refuses_with_a_clean_connect_error() {
+    let server = server().await;
+    for (key, expected) in [
+        (None, "a key is required"),
+        (Some("wrong"), "unknown key"),
+        (Some("panic"), "internal server error"),
+    ] {
+        match connect(&server, key).await {
+            Err(TestClientError::ConnectRefused { message }) => assert_eq!(message, expected),
+            other => panic!("{key:?}: expected a refusal, got {other:?}"),
+        }
+    }
+    let socket = connect(&server, Some("user-key")).await.expect("connects");
+    assert_eq!(
+        socket.call("whoami", ()).await.expect("ack")["data"],
+        json!("user")
+    );
+}
+
+#[tokio::test]
+async fn an_event_guard_answers_forbidden_and_the_handler_does_not_run() {
+    let server = server().await;
+    let user = connect(&server, Some("user-key")).await.expect("connects");
+    assert_eq!(
+        user.call("purge", ()).await.expect("ack"),
+        json!({"ok": false, "error": {"code": "forbidden", "message": "`purge` needs the admin role"}})
+    );
+    let admin = connect(&server, Some("admin-key")).await.expect("connects");
+    assert_eq!(
+        admin.call("purge", ()).await.expect("ack"),
+        json!({"ok": true, "data": "purged"})
+    );
+}
+
+#[tokio::test]
+async fn a_room_outside_the_users_rooms_is_refused() {
+    let server = server().await;
+    let user = connect(&server, Some("user-key")).await.expect("connects");
+    assert_eq!(
+        user.call("join", "user:admin").await.expect("ack")["error"]["code"],
+        json!("forbidden")
+    );
+    assert_eq!(
+        user.call("join", "user:user").await.expect("ack")["data"],
+        json!("user:user")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_gets_the_bucket_capacity_plus_refill_and_rate_limited_acks() {
+    let server = server().await;
+    let socket = server.socket("/limited").await.expect("connects");
+    let bystander = server.socket("/limited").await.expect("connects");
+    let started = Instant::now();
+    let acks = futures_util::future::join_all((0..100).map(|_| socket.call("tick", ()))).await;
+    let elapsed = started.elapsed();
+    let mut handled = 0;
+    for ack in acks {
+        let ack = ack.expect("every emit is acked");
+        if ack["ok"] == json!(true) {
+            handled += 1;
+        } else {
+            assert_eq!(ack["error"]["code"], json!("rate_limited"), "{ack}");
+            let retry = ack["error"]["details"]["retry_after_ms"]
+                .as_u64()
+                .expect("retry delay");
+            assert!((1..=100).contains(&retry), "{ack}");
+        }
+    }
+    // Capacity 10, refilled at 10/s over the burst.
+    let expected = 10.0 + elapsed.as_secs_f64() * 10.0;
+    assert!(
+        (f64::from(handled) - expected).abs() <= 1.0 + 1e-9,
+        "handled {handled}, expected {expected:.2} (burst took {elapsed:?})"
+    );
+    // Other sockets have their own bucket, and other events are not limited.
+    assert_eq!(
+        bystander.call("tick", ()).await.expect("ack")["ok"],
+        json!(true)
+    );
+    assert_eq!(
+        socket.call("free", ()).await.expect("ack")["ok"],
+        json!(true)
+    );
+}
+
+#[tokio::test]
+async fn a_gateway_wide_limit_is_shared_by_its_events_and_disconnects_a_flooder() {
+    let server = server().await;
+    let mut socket = server.socket("/strict").await.expect("connects");
+    let mut codes = Vec::new();
+    for event in ["a", "b", "a", "b", "a", "b"] {
+        codes.push(socket.call(event, ()).await.expect("ack")["ok"].clone());
+    }
+    assert_eq!(
+        codes,
+        [true, true, true, true, true, false].map(|b| json!(b))
+    );
+    for _ in 0..30 {
+        if socket.emit("a", ()).await.is_err() {
+            break;
+        }
+    }
+    let reason = socket
+        .closed_within(Duration::from_secs(3))
+        .await
+        .expect("disconnected");
+    assert_eq!(reason, "io server disconnect");
+    let fresh = server
+        .socket("/strict")
+        .await
+        .expect("others still connect");
+    assert_eq!(fresh.call("a", ()).await.expect("ack")["ok"], json!(true));
+}
