@@ -105,6 +105,12 @@ impl<'a> GuardContext<'a> {
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a guard",
+    label = "not a guard",
+    note = "a guard is a value whose type implements `gateway_core::Guard` (`check_connect` and/or `check_event`)",
+    note = "see the guide, chapter \"Guards and authentication\""
+)]
 pub trait Guard: Send + Sync + 'static {
     /// Runs in the connect middleware of the namespace, for guards declared on a gateway.
     /// An `Err` refuses the connection: the client's `connect_error` gets its message.

@@ -154,6 +154,7 @@ impl ThrottleArgs {
         let mut limit = None;
         let mut per_ms = None;
         let mut disconnect_after = None;
+        let mut per_given = false;
         let parsed = attr.parse_nested_meta(|meta| {
             let key = meta
                 .path
@@ -167,6 +168,7 @@ impl ThrottleArgs {
                 }
                 "per" => {
                     let lit = meta.value()?.parse::<LitStr>()?;
+                    per_given = true;
                     match parse_duration_ms(&lit.value()) {
                         Some(ms) if ms > 0 => per_ms = Some(ms),
                         _ => cx.error_spanned_by(
@@ -175,10 +177,16 @@ impl ThrottleArgs {
                         ),
                     }
                 }
-                _ => cx.error_spanned_by(
-                    &meta.path,
-                    format!("unknown `#[throttle]` argument; expected one of: {THROTTLE_KEYS}"),
-                ),
+                _ => {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!("unknown `#[throttle]` argument; expected one of: {THROTTLE_KEYS}"),
+                    );
+                    // Skip its value so the next argument still parses.
+                    if meta.input.peek(syn::Token![=]) {
+                        meta.value()?.parse::<syn::Expr>()?;
+                    }
+                }
             }
             Ok(())
         });
@@ -195,6 +203,8 @@ impl ThrottleArgs {
                 per_ms,
                 disconnect_after,
             }),
+            // A `per` that was given but invalid is already reported.
+            (_, None) if per_given => None,
             _ => {
                 cx.error_spanned_by(
                     attr,

@@ -373,9 +373,11 @@ pub(crate) fn strip_attributes(item: &ItemImpl) -> ItemImpl {
         }
         if let ImplItem::Fn(method) = impl_item {
             let ours = method.attrs.iter().any(|a| our_attr(a).is_some());
+            // Policy attributes on a method that is not a handler were reported; strip them
+            // too, so the standalone `#[guard]` macro does not report them a second time.
             method
                 .attrs
-                .retain(|a| our_attr(a).is_none() && (!ours || policy_attr(a).is_none()));
+                .retain(|a| our_attr(a).is_none() && policy_attr(a).is_none());
             if ours {
                 for input in &mut method.sig.inputs {
                     if let FnArg::Typed(pat_type) = input {

@@ -1,0 +1,15 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+struct Nope;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("ping")]
+    #[guard(Nope)]
+    async fn ping(&self) {}
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use gateway_core::prelude::*;
+
+struct Open;
+impl Guard for Open {}
+
+#[guard(Open)]
+#[gateway(namespace = "/chat")]
+impl Chat {}
+
+#[derive(Default)]
+struct Chat;
+
+fn main() {}

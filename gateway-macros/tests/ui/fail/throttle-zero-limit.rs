@@ -1,0 +1,13 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("ping")]
+    #[throttle(limit = 0, per = "1s")]
+    async fn ping(&self) {}
+}
+
+fn main() {}
