@@ -8,11 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use socketioxide::SocketIo;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use socketioxide::layer::SocketIoLayer;
+use socketioxide::{ParserConfig, SocketIo};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::ack::AckMode;
 use crate::dispatch::{AppContext, NamespaceBuilder, OnConnect};
@@ -45,6 +47,19 @@ pub struct GatewayConfig {
     /// In envelope mode, report failures of events sent without an ack to the sender as an
     /// `exception` event (`{"event", "error"}`). Off by default; failures are always logged.
     pub report_exceptions: bool,
+    /// Most binary attachments one packet may carry (32). More closes the sender's
+    /// connection.
+    pub max_binary_attachments: usize,
+    /// Most bytes of binary attachments one packet may carry, all attachments together
+    /// (1 MB). More closes the sender's connection.
+    pub max_binary_size: usize,
+    /// How long a packet's binary attachments may take to arrive (10 s).
+    pub binary_completion_timeout: Duration,
+    /// Browser origins allowed to connect (`"https://app.example.com"`). `None` (the
+    /// default) allows any origin. With a list, a handshake whose `Origin` header is not in
+    /// it is refused with 403, and CORS headers are sent for the listed origins only.
+    /// Clients that send no `Origin` (servers, native apps) are not affected.
+    pub allowed_origins: Option<Vec<String>>,
 }
 
 impl Default for GatewayConfig {
@@ -59,6 +74,10 @@ impl Default for GatewayConfig {
             connect_timeout: Duration::from_secs(45),
             max_buffer_size: 128,
             report_exceptions: false,
+            max_binary_attachments: 32,
+            max_binary_size: 1_000_000,
+            binary_completion_timeout: Duration::from_secs(10),
+            allowed_origins: None,
         }
     }
 }
@@ -215,6 +234,22 @@ impl GatewayApp {
         self
     }
 
+    /// How long a client may take to join a namespace after connecting.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// See [`GatewayConfig::allowed_origins`]: only these browser origins may connect.
+    pub fn allowed_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// See [`GatewayConfig::report_exceptions`].
     pub fn report_exceptions(mut self, enabled: bool) -> Self {
         self.config.report_exceptions = enabled;
@@ -254,6 +289,12 @@ impl GatewayApp {
             .ack_timeout(config.ack_timeout)
             .connect_timeout(config.connect_timeout)
             .max_buffer_size(config.max_buffer_size)
+            .with_parser(
+                ParserConfig::common()
+                    .max_incoming_binaries(config.max_binary_attachments)
+                    .max_incoming_binary_buf_size(config.max_binary_size)
+                    .packet_completion_timeout(config.binary_completion_timeout),
+            )
             .build_layer();
         providers.insert(io.clone());
 
@@ -330,6 +371,7 @@ impl GatewayApp {
             io,
             router,
             namespaces: summary,
+            allowed_origins: config.allowed_origins.map(Arc::from),
         })
     }
 
@@ -383,18 +425,42 @@ impl GatewayApp {
 /// What [`GatewayApp::build`] produced.
 #[must_use]
 pub struct Gateways {
-    /// The Socket.IO tower layer: put it on your `Router` with `.layer(...)`.
-    pub layer: SocketIoLayer,
+    layer: SocketIoLayer,
     /// The handle to emit from services and HTTP routes.
     pub io: SocketIo,
     router: Option<Router>,
     namespaces: Vec<NamespaceSummary>,
+    allowed_origins: Option<Arc<[String]>>,
 }
 
 impl Gateways {
-    /// The routes given to [`GatewayApp::routes`] (or an empty router), with the layer on.
+    /// The routes given to [`GatewayApp::routes`] (or an empty router), with Socket.IO on.
     pub fn into_router(self) -> Router {
-        self.router.unwrap_or_default().layer(self.layer)
+        let router = self.router.clone().unwrap_or_default();
+        self.mount(router)
+    }
+
+    /// Puts Socket.IO (and the origin check, when origins are restricted) on your own
+    /// axum `Router`, next to its HTTP routes.
+    pub fn mount(self, router: Router) -> Router {
+        let router = router.layer(self.layer);
+        match self.allowed_origins {
+            None => router,
+            Some(origins) => {
+                let cors = CorsLayer::new()
+                    .allow_origin(AllowOrigin::list(
+                        origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
+                    ))
+                    .allow_credentials(true)
+                    .allow_methods([Method::GET, Method::POST])
+                    .allow_headers([header::CONTENT_TYPE]);
+                router
+                    .layer(cors)
+                    .layer(axum::middleware::from_fn(move |req, next| {
+                        check_origin(origins.clone(), req, next)
+                    }))
+            }
+        }
     }
 
     /// The namespaces served and their events, sorted.
@@ -440,6 +506,24 @@ impl Server {
         match (&mut self.task).await {
             Ok(result) => result,
             Err(join) => Err(std::io::Error::other(join)),
+        }
+    }
+}
+
+/// Refuses requests from a browser origin outside the allowlist. Browsers do not apply
+/// CORS to WebSocket handshakes, so the server must check `Origin` itself.
+async fn check_origin(
+    allowed: Arc<[String]>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match req.headers().get(header::ORIGIN).map(HeaderValue::to_str) {
+        None => next.run(req).await,
+        Some(Ok(origin)) if allowed.iter().any(|a| a == origin) => next.run(req).await,
+        Some(origin) => {
+            tracing::debug!(?origin, "refused a request from a disallowed origin");
+            (StatusCode::FORBIDDEN, "origin not allowed").into_response()
         }
     }
 }

@@ -458,9 +458,9 @@ impl<A: Adapter> Namespace<A> {
         }
     }
 
-    fn hooks(&self, socket: &Arc<Socket<A>>, kind: HookKind) -> Vec<BoxFuture> {
+    fn hooks(&self, socket: &Arc<Socket<A>>, kind: HookKind<'_>) -> Vec<BoxFuture> {
         let (hooks, event) = match kind {
-            HookKind::Connect => (&self.connect, "connect"),
+            HookKind::Connect(_) => (&self.connect, "connect"),
             HookKind::Disconnect(_) => (&self.disconnect, "disconnect"),
         };
         let mut futures = Vec::with_capacity(hooks.len());
@@ -470,7 +470,7 @@ impl<A: Adapter> Namespace<A> {
                 providers: &self.cx.providers,
                 event,
                 kind: match kind {
-                    HookKind::Connect => PartsKind::Connect,
+                    HookKind::Connect(auth) => PartsKind::Connect { auth },
                     HookKind::Disconnect(reason) => PartsKind::Disconnect { reason },
                 },
             };
@@ -487,8 +487,8 @@ impl<A: Adapter> Namespace<A> {
 }
 
 #[derive(Clone, Copy)]
-enum HookKind {
-    Connect,
+enum HookKind<'a> {
+    Connect(&'a Option<Value>),
     Disconnect(DisconnectReason),
 }
 
@@ -637,11 +637,11 @@ type MiddlewareFuture<'a> =
     Pin<Box<dyn Future<Output = Result<(), Box<dyn Display + Send>>> + Send + 'a>>;
 
 impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
-    fn call(&self, s: Arc<Socket<A>>, _auth: Option<Value>) {
+    fn call(&self, s: Arc<Socket<A>>, auth: Option<Value>) {
         if self.0.connect.is_empty() {
             return;
         }
-        let futures = self.0.hooks(&s, HookKind::Connect);
+        let futures = self.0.hooks(&s, HookKind::Connect(&auth));
         tokio::spawn(run_hooks("connect", futures));
     }
 

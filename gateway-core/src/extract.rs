@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, TryData};
-use socketioxide::handler::FromMessageParts;
+use socketioxide::handler::{FromConnectParts, FromMessageParts};
 use socketioxide::socket::{DisconnectReason, Socket};
 use socketioxide_core::Value;
 
@@ -33,7 +33,7 @@ pub struct Parts<'a, A: Adapter> {
 
 pub(crate) enum PartsKind<'a> {
     Event { value: &'a mut Value },
-    Connect,
+    Connect { auth: &'a Option<Value> },
     Disconnect { reason: DisconnectReason },
 }
 
@@ -149,6 +149,27 @@ impl<A: Adapter> FromParts<A> for DisconnectReason {
         match parts.kind {
             PartsKind::Disconnect { reason } => Ok(reason),
             _ => Err(WsError::internal()),
+        }
+    }
+}
+
+/// The auth payload a client sent with its namespace CONNECT
+/// (`io(url, { auth: { token } })`), decoded as `T`; in `#[on_connect]` hooks only. A
+/// client that sent none yields `T` decoded from `{}`.
+#[derive(Debug, Clone)]
+pub struct Auth<T>(pub T);
+
+impl<A: Adapter, T: DeserializeOwned> FromParts<A> for Auth<T> {
+    fn from_parts(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
+        let PartsKind::Connect { auth } = parts.kind else {
+            return Err(WsError::internal());
+        };
+        match TryData::<T>::from_connect_parts(parts.socket, auth) {
+            Ok(TryData(Ok(auth))) => Ok(Auth(auth)),
+            Ok(TryData(Err(err))) => Err(WsError::bad_payload(sanitize_decode_error(
+                &err.to_string(),
+            ))),
+            Err(never) => match never {},
         }
     }
 }

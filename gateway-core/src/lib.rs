@@ -40,6 +40,7 @@
 
 pub mod ack;
 mod app;
+mod args;
 mod dispatch;
 pub mod error;
 pub mod extract;
@@ -53,9 +54,10 @@ pub mod throttle;
 
 pub use ack::{AckMode, IntoAck};
 pub use app::{GatewayApp, GatewayConfig, Gateways, NamespaceSummary, Server, StartupError};
+pub use args::{Arg, Args};
 pub use dispatch::NamespaceBuilder;
 pub use error::{AppError, WsError};
-pub use extract::{FromParts, Inject, Parts, Payload, Valid};
+pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
 pub use gateway::{DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location};
 pub use guard::{Guard, GuardContext};
 pub use providers::{Injectable, MissingProvider, Providers};
@@ -83,7 +85,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Everything a gateway file needs.
 pub mod prelude {
     pub use crate::{
-        AckMode, AppError, BoxError, GatewayApp, GatewayConfig, Guard, GuardContext, Inject,
+        AckMode, AppError, Auth, BoxError, GatewayApp, GatewayConfig, Guard, GuardContext, Inject,
         Injectable, Valid, WsError, gateway, guard, on_connect, on_disconnect, on_init, subscribe,
         throttle,
     };

@@ -18,7 +18,13 @@ pub(crate) const THROTTLE: &str = "throttle";
 pub(crate) const EXTRACT: &str = "extract";
 
 /// Type names recognised as extractors without `#[extract]`.
-const EXTRACTORS: [&str; 4] = ["SocketRef", "SocketIo", "Inject", "DisconnectReason"];
+const EXTRACTORS: [&str; 5] = [
+    "SocketRef",
+    "SocketIo",
+    "Inject",
+    "DisconnectReason",
+    "Auth",
+];
 
 /// The gateway: the impl block and its handlers.
 pub(crate) struct Gateway<'a> {

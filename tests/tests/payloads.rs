@@ -123,3 +123,48 @@ async fn an_oversized_message_costs_the_sender_its_connection_only() {
         json!("still here")
     );
 }
+
+/// Arguments taken and given back as they came (the conformance suite's `message-with-ack`).
+#[derive(Default)]
+struct Spread;
+
+#[gateway(namespace = "/spread", ack = "nestjs")]
+impl Spread {
+    #[subscribe("all")]
+    async fn all(&self, args: gateway_core::Args) -> gateway_core::Args {
+        args
+    }
+
+    #[subscribe("back")]
+    async fn back(&self, socket: SocketRef, args: gateway_core::Args) {
+        socket.emit("back", &args).ok();
+    }
+}
+
+#[tokio::test]
+async fn args_take_every_argument_and_go_back_spread() {
+    let server = TestServer::start(GatewayApp::explicit().link::<Spread>().link::<Files>())
+        .await
+        .expect("server starts");
+    let mut socket = server.socket("/spread").await.expect("connects");
+    let sent = vec![
+        Arg::from(1),
+        Arg::from("two"),
+        Arg::Json(json!({"three": [3, null, true]})),
+        Arg::Binary(Bytes::from_static(b"\x00four")),
+        Arg::Json(json!(null)),
+    ];
+    assert_eq!(
+        socket
+            .emit_with_ack("all", sent.clone())
+            .await
+            .expect("ack"),
+        sent
+    );
+    assert_eq!(
+        socket.emit_with_ack("all", ()).await.expect("ack"),
+        Vec::<Arg>::new()
+    );
+    socket.emit("back", sent.clone()).await.expect("sent");
+    assert_eq!(socket.recv_event("back").await.expect("event").args, sent);
+}

@@ -388,9 +388,8 @@ async fn the_gateways_mount_into_an_existing_axum_router() {
         .build()
         .await
         .expect("builds");
-    let app = axum::Router::new()
-        .route("/health", axum::routing::get(|| async { "ok" }))
-        .layer(gateways.layer);
+    let app =
+        gateways.mount(axum::Router::new().route("/health", axum::routing::get(|| async { "ok" })));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("binds");

@@ -119,71 +119,7 @@ fn timeout_error(what: impl fmt::Display, after: Duration) -> TestClientError {
 
 // ==== arguments ====
 
-/// One positional argument of an event or an ack: JSON or a binary attachment.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
-    /// A JSON value.
-    Json(Value),
-    /// A binary attachment.
-    Binary(Bytes),
-}
-
-impl Arg {
-    /// The JSON value, if this argument is JSON.
-    pub fn as_json(&self) -> Option<&Value> {
-        match self {
-            Arg::Json(v) => Some(v),
-            Arg::Binary(_) => None,
-        }
-    }
-
-    /// The bytes, if this argument is binary.
-    pub fn as_binary(&self) -> Option<&Bytes> {
-        match self {
-            Arg::Binary(b) => Some(b),
-            Arg::Json(_) => None,
-        }
-    }
-
-    /// Consumes the argument into its JSON value, if it is JSON.
-    pub fn into_json(self) -> Option<Value> {
-        match self {
-            Arg::Json(v) => Some(v),
-            Arg::Binary(_) => None,
-        }
-    }
-
-    /// Consumes the argument into its bytes, if it is binary.
-    pub fn into_binary(self) -> Option<Bytes> {
-        match self {
-            Arg::Binary(b) => Some(b),
-            Arg::Json(_) => None,
-        }
-    }
-}
-
-impl From<Value> for Arg {
-    fn from(v: Value) -> Self {
-        Arg::Json(v)
-    }
-}
-
-impl From<Bytes> for Arg {
-    fn from(b: Bytes) -> Self {
-        Arg::Binary(b)
-    }
-}
-
-macro_rules! arg_from_json {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Arg {
-            fn from(v: $t) -> Self {
-                Arg::Json(Value::from(v))
-            }
-        }
-    )*};
-}
-arg_from_json!(&str, String, bool, i32, i64, u32, u64, usize, f32, f64);
+pub use crate::args::Arg;
 
 /// Values usable as the positional arguments of an emit or an ack.
 ///

@@ -1,0 +1,12 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("ping")]
+    async fn ping(&self, _auth: Auth<serde_json::Value>) {}
+}
+
+fn main() {}
