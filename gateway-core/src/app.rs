@@ -19,6 +19,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::ack::AckMode;
 use crate::dispatch::{AppContext, NamespaceBuilder, OnConnect};
 use crate::gateway::{BuildOutcome, DefaultAdapter, GatewayDescriptor, GatewayType, Location};
+use crate::intercept::{Interceptor, InterceptorRef};
 use crate::providers::{MissingProvider, Providers};
 use crate::registry;
 
@@ -147,6 +148,7 @@ pub struct GatewayApp {
     linked: Vec<&'static GatewayDescriptor>,
     instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
     routes: Option<RoutesFn>,
+    interceptors: Vec<InterceptorRef>,
 }
 
 impl Default for GatewayApp {
@@ -165,6 +167,7 @@ impl GatewayApp {
             linked: Vec::new(),
             instances: Vec::new(),
             routes: None,
+            interceptors: Vec::new(),
         }
     }
 
@@ -250,6 +253,12 @@ impl GatewayApp {
         self
     }
 
+    /// Wraps every event of every gateway (before gateway-level `#[intercept]`s).
+    pub fn intercept<I: Interceptor>(mut self, interceptor: I) -> Self {
+        self.interceptors.push(InterceptorRef::new(interceptor));
+        self
+    }
+
     /// See [`GatewayConfig::report_exceptions`].
     pub fn report_exceptions(mut self, enabled: bool) -> Self {
         self.config.report_exceptions = enabled;
@@ -273,6 +282,7 @@ impl GatewayApp {
             linked,
             instances,
             routes,
+            interceptors,
         } = self;
         let descriptors = registry::collect(from_inventory, &linked);
         if descriptors.is_empty() {
@@ -327,6 +337,7 @@ impl GatewayApp {
         let cx = Arc::new(AppContext {
             providers,
             report_exceptions: config.report_exceptions,
+            interceptors: interceptors.into(),
         });
         let mut namespaces: BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>> =
             BTreeMap::new();

@@ -28,6 +28,7 @@ use crate::error::WsError;
 use crate::extract::{Parts, PartsKind};
 use crate::gateway::Location;
 use crate::guard::{GuardContext, GuardRef};
+use crate::intercept::{InterceptorRef, Watch};
 use crate::providers::Providers;
 use crate::throttle::{Throttle, Verdict};
 
@@ -41,6 +42,7 @@ type InitFn<A> =
 pub(crate) struct AppContext {
     pub(crate) providers: Providers,
     pub(crate) report_exceptions: bool,
+    pub(crate) interceptors: Arc<[InterceptorRef]>,
 }
 
 /// One incoming event, handed to a handler's erased entry point.
@@ -51,19 +53,21 @@ pub(crate) struct Call<A: Adapter> {
     cx: Arc<AppContext>,
     event: &'static str,
     mode: AckMode,
+    watch: Option<Watch>,
 }
 
 impl<A: Adapter> Call<A> {
     /// Answers the event with an error (the handler does not run).
     fn fail(self, err: WsError) {
-        respond::<A, ()>(
-            &self.socket,
-            self.ack_id,
-            &self.cx,
-            self.event,
-            self.mode,
-            Err(err),
-        );
+        let reply = Reply {
+            socket: self.socket,
+            ack_id: self.ack_id,
+            cx: self.cx,
+            event: self.event,
+            mode: self.mode,
+            watch: self.watch,
+        };
+        reply.send::<()>(Err(err));
     }
 }
 
@@ -74,6 +78,25 @@ struct Reply<A: Adapter> {
     cx: Arc<AppContext>,
     event: &'static str,
     mode: AckMode,
+    watch: Option<Watch>,
+}
+
+impl<A: Adapter> Reply<A> {
+    /// Tells the interceptors, then sends the ack (or reports the failure).
+    fn send<T: Serialize>(self, result: Result<T, WsError>) {
+        if let Some(watch) = &self.watch {
+            // Before the ack goes out, so that whoever sees the ack also sees the record.
+            watch.finish(self.socket.ns(), self.event, result.as_ref().map(|_| ()));
+        }
+        respond(
+            &self.socket,
+            self.ack_id,
+            &self.cx,
+            self.event,
+            self.mode,
+            result,
+        );
+    }
 }
 
 /// Runs the generated extraction; on failure answers the event and returns `None`.
@@ -89,6 +112,7 @@ where
         cx,
         event,
         mode,
+        watch,
     } = call;
     let extracted = {
         let mut parts = Parts {
@@ -99,26 +123,23 @@ where
         };
         catch_unwind(AssertUnwindSafe(|| extract(&mut parts)))
     };
+    let reply = Reply {
+        socket,
+        ack_id,
+        cx,
+        event,
+        mode,
+        watch,
+    };
     let err = match extracted {
-        Ok(Ok(fut)) => {
-            return Some((
-                fut,
-                Reply {
-                    socket,
-                    ack_id,
-                    cx,
-                    event,
-                    mode,
-                },
-            ));
-        }
+        Ok(Ok(fut)) => return Some((fut, reply)),
         Ok(Err(err)) => err,
         Err(panic) => {
             log_panic(event, &*panic);
             WsError::internal()
         }
     };
-    respond::<A, ()>(&socket, ack_id, &cx, event, mode, Err(err));
+    reply.send::<()>(Err(err));
     None
 }
 
@@ -150,12 +171,43 @@ async fn check_event_guards<A: Adapter>(
     Ok(())
 }
 
+/// A socket's FIFO of `#[ordered]` events: one worker task per socket, started at its first
+/// ordered event and ended when the socket (holding the sender in its extensions) is gone.
+#[derive(Clone)]
+struct SocketQueue(tokio::sync::mpsc::UnboundedSender<BoxFuture>);
+
+impl SocketQueue {
+    fn of<A: Adapter>(socket: &Arc<Socket<A>>) -> Self {
+        if let Some(queue) = socket.extensions.get::<SocketQueue>() {
+            return queue;
+        }
+        // socketioxide dispatches one socket's packets one after the other, so two events
+        // of the same socket never race to create the queue.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<BoxFuture>();
+        tokio::spawn(async move {
+            while let Some(job) = rx.recv().await {
+                job.await;
+            }
+        });
+        let queue = SocketQueue(tx);
+        socket.extensions.insert(queue.clone());
+        queue
+    }
+
+    fn push(&self, job: BoxFuture) {
+        // The worker only stops once every sender is gone, so this cannot fail while we
+        // hold one.
+        let _ = self.0.send(job);
+    }
+}
+
 /// Per-handler settings from the method's attributes.
 #[doc(hidden)]
 #[derive(Default)]
 pub struct HandlerOptions {
     guards: Vec<GuardRef>,
     throttle: Option<Throttle>,
+    ordered: bool,
 }
 
 impl HandlerOptions {
@@ -172,10 +224,18 @@ impl HandlerOptions {
         self.throttle = Some(throttle);
         self
     }
+
+    /// `#[ordered]`: one at a time per socket, in arrival order.
+    #[must_use]
+    pub fn ordered(mut self) -> Self {
+        self.ordered = true;
+        self
+    }
 }
 
 struct EventHandler<A: Adapter> {
     mode: AckMode,
+    interceptors: Arc<[InterceptorRef]>,
     call: EventFn<A>,
 }
 
@@ -203,10 +263,16 @@ pub struct NamespaceBuilder<A: Adapter> {
     gateway_throttle: Option<Throttle>,
     /// Every gateway guard of the namespace: all run at connection.
     connect_guards: Vec<GuardRef>,
+    /// App-wide interceptors, then the current gateway's.
+    app_interceptors: Arc<[InterceptorRef]>,
+    gateway_interceptors: Vec<InterceptorRef>,
+    /// The current gateway's events are handled one at a time per socket.
+    gateway_ordered: bool,
 }
 
 impl<A: Adapter> NamespaceBuilder<A> {
     pub(crate) fn new(path: &'static str, cx: Arc<AppContext>) -> Self {
+        let app_interceptors = cx.interceptors.clone();
         Self {
             path,
             gateway: "",
@@ -221,6 +287,9 @@ impl<A: Adapter> NamespaceBuilder<A> {
             gateway_guards: Vec::new(),
             gateway_throttle: None,
             connect_guards: Vec::new(),
+            app_interceptors,
+            gateway_interceptors: Vec::new(),
+            gateway_ordered: false,
         }
     }
 
@@ -231,6 +300,8 @@ impl<A: Adapter> NamespaceBuilder<A> {
         self.modes.push(mode);
         self.gateway_guards.clear();
         self.gateway_throttle = None;
+        self.gateway_interceptors = self.app_interceptors.to_vec();
+        self.gateway_ordered = false;
     }
 
     /// The namespace path.
@@ -256,6 +327,18 @@ impl<A: Adapter> NamespaceBuilder<A> {
     pub fn gateway_guard(&mut self, guard: GuardRef) {
         self.gateway_guards.push(guard.clone());
         self.connect_guards.push(guard);
+    }
+
+    /// Wraps every event of the current gateway.
+    #[doc(hidden)]
+    pub fn gateway_interceptor(&mut self, interceptor: InterceptorRef) {
+        self.gateway_interceptors.push(interceptor);
+    }
+
+    /// Handles the current gateway's events one at a time per socket, in arrival order.
+    #[doc(hidden)]
+    pub fn gateway_ordered(&mut self) {
+        self.gateway_ordered = true;
     }
 
     /// Rate-limits the current gateway's events with one bucket per socket.
@@ -289,6 +372,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
             .cloned()
             .chain(options.throttle)
             .collect();
+        let ordered = options.ordered || self.gateway_ordered;
         let extract = Arc::new(extract);
         let call = move |call: Call<A>| {
             for throttle in &throttles {
@@ -303,6 +387,27 @@ impl<A: Adapter> NamespaceBuilder<A> {
                         return;
                     }
                 }
+            }
+            if ordered {
+                // Decoded now, in arrival order; run after the socket's earlier events.
+                let queue = SocketQueue::of(&call.socket);
+                let guards = guards.clone();
+                if guards.is_empty() {
+                    if let Some((fut, reply)) = extract_call(&*extract, call) {
+                        queue.push(Box::pin(run(fut, reply)));
+                    }
+                } else {
+                    let extract = extract.clone();
+                    queue.push(Box::pin(async move {
+                        if let Err(err) = check_event_guards(&guards, &call).await {
+                            return call.fail(err);
+                        }
+                        if let Some((fut, reply)) = extract_call(&*extract, call) {
+                            run(fut, reply).await;
+                        }
+                    }));
+                }
+                return;
             }
             if guards.is_empty() {
                 if let Some((fut, reply)) = extract_call(&*extract, call) {
@@ -322,6 +427,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
         };
         let handler = EventHandler {
             mode: self.mode,
+            interceptors: self.gateway_interceptors.iter().cloned().collect(),
             call: Box::new(call),
         };
         let registered = Registered {
@@ -443,14 +549,24 @@ impl<A: Adapter> Namespace<A> {
             )),
         });
         match found {
-            Ok((event, handler)) => (handler.call)(Call {
-                socket,
-                value,
-                ack_id,
-                cx: self.cx.clone(),
-                event,
-                mode: handler.mode,
-            }),
+            Ok((event, handler)) => {
+                let watch = Watch::start(
+                    &handler.interceptors,
+                    self.path,
+                    event,
+                    socket.id,
+                    ack_id.is_some(),
+                );
+                (handler.call)(Call {
+                    socket,
+                    value,
+                    ack_id,
+                    cx: self.cx.clone(),
+                    event,
+                    mode: handler.mode,
+                    watch,
+                });
+            }
             Err((event, err)) => {
                 tracing::debug!(ns = self.path, %event, %err, "event not dispatched");
                 respond::<A, ()>(&socket, ack_id, &self.cx, &event, self.mode, Err(err));
@@ -535,14 +651,7 @@ where
             Err(WsError::internal())
         }
     };
-    respond(
-        &reply.socket,
-        reply.ack_id,
-        &reply.cx,
-        reply.event,
-        reply.mode,
-        result,
-    );
+    reply.send(result);
 }
 
 /// Sends the one ack an event gets (when it asked for one) and reports failures of events

@@ -46,6 +46,7 @@ pub mod error;
 pub mod extract;
 mod gateway;
 pub mod guard;
+pub mod intercept;
 mod providers;
 mod registry;
 #[cfg(feature = "testing")]
@@ -60,13 +61,15 @@ pub use error::{AppError, WsError};
 pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
 pub use gateway::{DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location};
 pub use guard::{Guard, GuardContext};
+pub use intercept::Interceptor;
 pub use providers::{Injectable, MissingProvider, Providers};
 
 /// The macros: `#[gateway]` on an impl block, with `#[subscribe("event")]`,
 /// `#[on_connect]`, `#[on_disconnect]` and `#[on_init]` on its methods; and
 /// `#[derive(Injectable)]` for gateway structs built from providers.
 pub use gateway_macros::{
-    Injectable, gateway, guard, on_connect, on_disconnect, on_init, subscribe, throttle,
+    Injectable, gateway, guard, intercept, on_connect, on_disconnect, on_init, ordered, subscribe,
+    throttle,
 };
 
 /// socketioxide, re-exported so apps use the same version.
@@ -86,8 +89,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub mod prelude {
     pub use crate::{
         AckMode, AppError, Auth, BoxError, GatewayApp, GatewayConfig, Guard, GuardContext, Inject,
-        Injectable, Valid, WsError, gateway, guard, on_connect, on_disconnect, on_init, subscribe,
-        throttle,
+        Injectable, Interceptor, Valid, WsError, gateway, guard, intercept, on_connect,
+        on_disconnect, on_init, ordered, subscribe, throttle,
     };
     pub use crate::{SocketIo, SocketRef};
     pub use serde::{Deserialize, Serialize};
@@ -108,6 +111,7 @@ pub mod __private {
         BuildOutcome, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
     };
     pub use crate::guard::GuardRef;
+    pub use crate::intercept::InterceptorRef;
     pub use crate::providers::{Injectable, MissingProvider, Providers};
     pub use crate::throttle::Throttle;
     pub use inventory;

@@ -87,6 +87,12 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
         let throttle = throttle_tokens(&p, throttle);
         registrations.push(quote!(ns.gateway_throttle(#throttle);));
     }
+    if gateway.ordered {
+        registrations.push(quote!(ns.gateway_ordered();));
+    }
+    for interceptor in &gateway.interceptors {
+        registrations.push(quote_spanned!(interceptor.span()=> ns.gateway_interceptor(#p::InterceptorRef::new(#interceptor));));
+    }
     for handler in &gateway.handlers {
         registrations.push(register_handler(&p, self_ty, handler, &mut bounds));
     }
@@ -244,7 +250,8 @@ fn register_handler(
                 let t = throttle_tokens(p, t);
                 quote!(.throttle(#t))
             });
-            let options = quote!(<#p::HandlerOptions as ::core::default::Default>::default() #(#guards)* #throttle);
+            let ordered = handler.ordered.then(|| quote!(.ordered()));
+            let options = quote!(<#p::HandlerOptions as ::core::default::Default>::default() #(#guards)* #throttle #ordered);
             quote!(ns.#subscribe(#event, #location, #options, { let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
         }
         Kind::Connect => {

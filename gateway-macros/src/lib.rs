@@ -72,6 +72,21 @@ pub fn throttle(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::outside_gateway("throttle", args.into(), input.into()).into()
 }
 
+/// Handles a gateway's events (on the impl block) or one handler's events one at a time per
+/// socket, in the order the socket sent them: `#[ordered]`. Only valid inside a
+/// `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn ordered(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("ordered", args.into(), input.into()).into()
+}
+
+/// Wraps every event of a gateway with an interceptor: `#[intercept(Timing)]` under
+/// `#[gateway(...)]`. Only valid on a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn intercept(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("intercept", args.into(), input.into()).into()
+}
+
 /// Builds a gateway struct from the app's providers: each field is looked up by its type
 /// (registered with `GatewayApp::provide`).
 #[proc_macro_derive(Injectable)]

@@ -14,6 +14,8 @@ pub(crate) const ON_INIT: &str = "on_init";
 /// Guard and rate-limit attributes, on the impl block or on a `#[subscribe]` method.
 pub(crate) const GUARD: &str = "guard";
 pub(crate) const THROTTLE: &str = "throttle";
+pub(crate) const ORDERED: &str = "ordered";
+pub(crate) const INTERCEPT: &str = "intercept";
 /// Parameter attribute forcing a parameter to be an extractor.
 pub(crate) const EXTRACT: &str = "extract";
 
@@ -40,6 +42,10 @@ pub(crate) struct Gateway<'a> {
     pub(crate) guards: Vec<syn::Expr>,
     /// `#[throttle(...)]` on the impl block: one bucket for all events.
     pub(crate) throttle: Option<attr::ThrottleArgs>,
+    /// `#[ordered]` on the impl block.
+    pub(crate) ordered: bool,
+    /// `#[intercept(...)]` on the impl block.
+    pub(crate) interceptors: Vec<syn::Expr>,
 }
 
 /// What a method handles.
@@ -79,6 +85,8 @@ pub(crate) struct Handler<'a> {
     pub(crate) guards: Vec<syn::Expr>,
     /// `#[throttle(...)]` on the method.
     pub(crate) throttle: Option<attr::ThrottleArgs>,
+    /// `#[ordered]` on the method.
+    pub(crate) ordered: bool,
 }
 
 /// A handler parameter.
@@ -120,38 +128,69 @@ pub(crate) fn our_attr(attr: &Attribute) -> Option<&'static str> {
         .find(|name| last.ident == name)
 }
 
-/// `#[guard]` or `#[throttle]`.
+/// `#[guard]`, `#[throttle]`, `#[ordered]` or `#[intercept]`.
 fn policy_attr(attr: &Attribute) -> Option<&'static str> {
     let last = attr.path().segments.last()?;
-    [GUARD, THROTTLE]
+    [GUARD, THROTTLE, ORDERED, INTERCEPT]
         .into_iter()
         .find(|name| last.ident == name)
 }
 
-/// Reads the `#[guard(...)]` and `#[throttle(...)]` attributes of an item.
-fn policies(cx: &Ctxt, attrs: &[Attribute]) -> (Vec<syn::Expr>, Option<attr::ThrottleArgs>) {
-    let mut guards = Vec::new();
-    let mut throttle = None;
+/// The policy attributes of an item.
+#[derive(Default)]
+struct Policies {
+    guards: Vec<syn::Expr>,
+    throttle: Option<attr::ThrottleArgs>,
+    ordered: bool,
+    interceptors: Vec<syn::Expr>,
+}
+
+/// Reads the `#[guard(...)]`, `#[throttle(...)]`, `#[ordered]` and `#[intercept(...)]`
+/// attributes of an item. `on_impl`: interceptors are allowed (they are gateway-wide).
+fn policies(cx: &Ctxt, attrs: &[Attribute], on_impl: bool) -> Policies {
+    let mut out = Policies::default();
     for attr in attrs {
         match policy_attr(attr) {
             Some(GUARD) => match attr.parse_args::<syn::Expr>() {
-                Ok(expr) => guards.push(expr),
+                Ok(expr) => out.guards.push(expr),
                 Err(_) => cx.error_spanned_by(
                     attr,
                     "expected a guard value: `#[guard(MyGuard)]` or `#[guard(Roles::any([\"admin\"]))]`",
                 ),
             },
-            Some(_) => {
-                if throttle.is_some() {
+            Some(THROTTLE) => {
+                if out.throttle.is_some() {
                     cx.error_spanned_by(attr.path(), "`#[throttle]` specified more than once");
                 } else {
-                    throttle = attr::ThrottleArgs::parse(cx, attr);
+                    out.throttle = attr::ThrottleArgs::parse(cx, attr);
                 }
             }
+            Some(ORDERED) => {
+                if let syn::Meta::List(list) = &attr.meta {
+                    cx.push(syn::Error::new(
+                        list.delimiter.span().join(),
+                        "`#[ordered]` takes no arguments",
+                    ));
+                } else if out.ordered {
+                    cx.error_spanned_by(attr.path(), "`#[ordered]` specified more than once");
+                }
+                out.ordered = true;
+            }
+            Some(_) if !on_impl => cx.error_spanned_by(
+                attr.path(),
+                "`#[intercept]` wraps every event of a gateway: put it on the impl block, under `#[gateway(...)]`",
+            ),
+            Some(_) => match attr.parse_args::<syn::Expr>() {
+                Ok(expr) => out.interceptors.push(expr),
+                Err(_) => cx.error_spanned_by(
+                    attr,
+                    "expected an interceptor value: `#[intercept(Timing)]`",
+                ),
+            },
             None => {}
         }
     }
-    (guards, throttle)
+    out
 }
 
 fn last_ident(ty: &Type) -> Option<String> {
@@ -184,7 +223,7 @@ impl<'a> Gateway<'a> {
                 .map_or(type_name, |s| s.ident.to_string()),
             _ => type_name,
         };
-        let (guards, throttle) = policies(cx, &item.attrs);
+        let policies = policies(cx, &item.attrs, true);
         let mut handlers = Vec::new();
         for impl_item in &item.items {
             match impl_item {
@@ -211,8 +250,10 @@ impl<'a> Gateway<'a> {
             self_ty,
             type_name,
             handlers,
-            guards,
-            throttle,
+            guards: policies.guards,
+            throttle: policies.throttle,
+            ordered: policies.ordered,
+            interceptors: policies.interceptors,
         }
     }
 }
@@ -246,10 +287,10 @@ impl<'a> Handler<'a> {
                 }
             });
         }
-        let (guards, throttle) = policies(cx, &method.attrs);
+        let policies = policies(cx, &method.attrs, false);
         let Some(kind) = kind else {
             for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
-                cx.error_spanned_by(attr.path(), "`#[guard]` and `#[throttle]` go on a `#[subscribe]` method or on the impl block");
+                cx.error_spanned_by(attr.path(), "`#[guard]`, `#[throttle]` and `#[ordered]` go on a `#[subscribe]` method or on the impl block");
             }
             return None;
         };
@@ -258,7 +299,7 @@ impl<'a> Handler<'a> {
             for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
                 cx.error_spanned_by(
                     attr.path(),
-                    format!("`#[guard]` and `#[throttle]` apply to events; on `#[{attr_name}]` they would never run (put connection guards on the impl block)"),
+                    format!("`#[guard]`, `#[throttle]` and `#[ordered]` apply to events; on `#[{attr_name}]` they would never run (put connection guards on the impl block)"),
                 );
             }
         }
@@ -361,8 +402,9 @@ impl<'a> Handler<'a> {
             method,
             params,
             output,
-            guards,
-            throttle,
+            guards: policies.guards,
+            throttle: policies.throttle,
+            ordered: policies.ordered,
         })
     }
 }

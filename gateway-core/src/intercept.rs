@@ -1,0 +1,138 @@
+//! Interceptors: code that wraps every handler of a gateway (or of the whole app) and sees
+//! each event's name and outcome, for logging, timing and metrics, without touching the
+//! handlers.
+//!
+//! ```
+//! use gateway_core::intercept::{EventInfo, Interceptor, Outcome};
+//!
+//! /// Logs every event with its latency.
+//! struct Timing;
+//!
+//! impl Interceptor for Timing {
+//!     fn after(&self, event: &EventInfo<'_>, outcome: &Outcome<'_>) {
+//!         tracing::info!(
+//!             ns = event.namespace,
+//!             event = event.event,
+//!             ok = outcome.result.is_ok(),
+//!             elapsed_us = outcome.elapsed.as_micros() as u64,
+//!         );
+//!     }
+//! }
+//! ```
+//! Declare it with `#[intercept(Timing)]` under `#[gateway(...)]`, or for every gateway
+//! with `GatewayApp::intercept(Timing)`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use socketioxide::socket::Sid;
+
+use crate::error::WsError;
+
+/// The event an interceptor sees.
+#[derive(Debug, Clone, Copy)]
+pub struct EventInfo<'a> {
+    /// The namespace.
+    pub namespace: &'a str,
+    /// The event name.
+    pub event: &'a str,
+    /// The socket.
+    pub sid: Sid,
+    /// Whether the client asked for an ack.
+    pub wants_ack: bool,
+}
+
+/// How an event ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome<'a> {
+    /// `Ok` when the handler succeeded; otherwise the error the client was (or would have
+    /// been) sent: a guard or rate-limit rejection, a decode or validation error, the
+    /// handler's error, or `internal` after a panic.
+    pub result: Result<(), &'a WsError>,
+    /// From dispatch to the outcome.
+    pub elapsed: Duration,
+}
+
+/// Wraps event handling. Both methods run on the event's path, so keep them cheap (record,
+/// don't block).
+pub trait Interceptor: Send + Sync + 'static {
+    /// Before anything else runs for the event.
+    fn before(&self, event: &EventInfo<'_>) {
+        let _ = event;
+    }
+
+    /// Once the event's outcome is known, just before its ack (if any) is sent.
+    fn after(&self, event: &EventInfo<'_>, outcome: &Outcome<'_>) {
+        let _ = (event, outcome);
+    }
+}
+
+/// An interceptor as registered: shared, type-erased.
+#[derive(Clone)]
+pub struct InterceptorRef(pub(crate) Arc<dyn Interceptor>);
+
+impl InterceptorRef {
+    /// Wraps an interceptor. Generated code calls this for each `#[intercept(...)]`.
+    pub fn new<I: Interceptor>(interceptor: I) -> Self {
+        Self(Arc::new(interceptor))
+    }
+}
+
+impl std::fmt::Debug for InterceptorRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InterceptorRef")
+    }
+}
+
+/// The interceptors of one event in flight, with its start time.
+pub(crate) struct Watch {
+    pub(crate) interceptors: Arc<[InterceptorRef]>,
+    pub(crate) started: Instant,
+    pub(crate) sid: Sid,
+    pub(crate) wants_ack: bool,
+}
+
+impl Watch {
+    pub(crate) fn start(
+        interceptors: &Arc<[InterceptorRef]>,
+        namespace: &str,
+        event: &str,
+        sid: Sid,
+        wants_ack: bool,
+    ) -> Option<Self> {
+        if interceptors.is_empty() {
+            return None;
+        }
+        let info = EventInfo {
+            namespace,
+            event,
+            sid,
+            wants_ack,
+        };
+        for interceptor in interceptors.iter() {
+            interceptor.0.before(&info);
+        }
+        Some(Watch {
+            interceptors: interceptors.clone(),
+            started: Instant::now(),
+            sid,
+            wants_ack,
+        })
+    }
+
+    pub(crate) fn finish(&self, namespace: &str, event: &str, result: Result<(), &WsError>) {
+        let info = EventInfo {
+            namespace,
+            event,
+            sid: self.sid,
+            wants_ack: self.wants_ack,
+        };
+        let outcome = Outcome {
+            result,
+            elapsed: self.started.elapsed(),
+        };
+        for interceptor in self.interceptors.iter() {
+            interceptor.0.after(&info, &outcome);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Ordering (DESIGN §2.5) and interceptors, over real sockets.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use gateway_core::intercept::{EventInfo, Interceptor, Outcome};
+use gateway_core::prelude::*;
+use gateway_core::testing::TestServer;
+use serde_json::json;
+
+#[derive(Default)]
+struct Log(Mutex<Vec<u32>>);
+
+#[derive(Injectable)]
+struct Fifo {
+    log: Arc<Log>,
+}
+
+#[gateway(namespace = "/fifo")]
+#[ordered]
+impl Fifo {
+    /// Some events take longer than others: without FIFO they would overtake each other.
+    #[subscribe("push")]
+    async fn push(&self, n: u32) {
+        if n.is_multiple_of(7) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        } else if n.is_multiple_of(3) {
+            tokio::task::yield_now().await;
+        }
+        self.log.0.lock().expect("lock").push(n);
+    }
+
+    /// Ordered too: it runs after every `push` sent before it.
+    #[subscribe("log")]
+    async fn log(&self) -> Vec<u32> {
+        self.log.0.lock().expect("lock").clone()
+    }
+}
+
+#[derive(Default)]
+struct Concurrent;
+
+#[gateway(namespace = "/concurrent")]
+impl Concurrent {
+    #[subscribe("sleep")]
+    async fn sleep(&self, ms: u64) -> u64 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        ms
+    }
+
+    /// One handler opts in; the others stay concurrent.
+    #[subscribe("sleep-ordered")]
+    #[ordered]
+    async fn sleep_ordered(&self, ms: u64) -> u64 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        ms
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_fifo_mode_a_thousand_emits_are_handled_in_order() {
+    let log = Arc::new(Log::default());
+    let server = TestServer::start(GatewayApp::explicit().link::<Fifo>().provide(log.clone()))
+        .await
+        .expect("server starts");
+    let socket = server.socket("/fifo").await.expect("connects");
+    for n in 0..1000u32 {
+        socket.emit("push", n).await.expect("sent");
+    }
+    let handled = socket.call("log", ()).await.expect("ack");
+    assert_eq!(handled["data"], json!((0..1000).collect::<Vec<u32>>()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_handlers_run_concurrently_and_acks_can_overtake() {
+    let server = TestServer::start(GatewayApp::explicit().link::<Concurrent>())
+        .await
+        .expect("server starts");
+    let socket = server.socket("/concurrent").await.expect("connects");
+    // Sent in this order; the short one finishes first.
+    let (slow, fast, order) = {
+        let finished = Mutex::new(Vec::new());
+        let slow = async {
+            let ack = socket.call("sleep", 300).await;
+            finished.lock().expect("lock").push(300);
+            ack
+        };
+        let fast = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let ack = socket.call("sleep", 10).await;
+            finished.lock().expect("lock").push(10);
+            ack
+        };
+        let (slow, fast) = tokio::join!(slow, fast);
+        (slow, fast, finished.into_inner().expect("lock"))
+    };
+    assert_eq!(slow.expect("ack")["data"], json!(300));
+    assert_eq!(fast.expect("ack")["data"], json!(10));
+    assert_eq!(order, [10, 300], "the later, faster event is acked first");
+
+    // The same two through an `#[ordered]` handler: the second waits for the first.
+    let finished = Mutex::new(Vec::new());
+    let slow = async {
+        let ack = socket.call("sleep-ordered", 300).await;
+        finished.lock().expect("lock").push(300);
+        ack
+    };
+    let fast = async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let ack = socket.call("sleep-ordered", 10).await;
+        finished.lock().expect("lock").push(10);
+        ack
+    };
+    let (slow, fast) = tokio::join!(slow, fast);
+    assert!(slow.is_ok() && fast.is_ok());
+    assert_eq!(finished.into_inner().expect("lock"), [300, 10]);
+}
+
+// ---- interceptors ----
+
+#[derive(Default)]
+struct Seen(Mutex<Vec<String>>);
+
+/// Records `before:<event>` and `after:<event>:<ok|code>`.
+struct Recorder(Arc<Seen>, &'static str);
+
+impl Interceptor for Recorder {
+    fn before(&self, event: &EventInfo<'_>) {
+        self.0
+            .0
+            .lock()
+            .expect("lock")
+            .push(format!("{}:before:{}", self.1, event.event));
+    }
+
+    fn after(&self, event: &EventInfo<'_>, outcome: &Outcome<'_>) {
+        let result = match outcome.result {
+            Ok(()) => "ok".to_owned(),
+            Err(err) => err.code().to_owned(),
+        };
+        assert!(outcome.elapsed < Duration::from_secs(5));
+        self.0
+            .0
+            .lock()
+            .expect("lock")
+            .push(format!("{}:after:{}:{result}", self.1, event.event));
+    }
+}
+
+#[derive(Deserialize, Validate)]
+struct Named {
+    #[validate(length(min = 1))]
+    name: String,
+}
+
+struct Watched;
+
+#[gateway(namespace = "/watched")]
+#[intercept(Recorder(SEEN.with(Arc::clone), "gateway"))]
+impl Watched {
+    #[subscribe("ok")]
+    async fn ok(&self) {}
+
+    #[subscribe("invalid")]
+    async fn invalid(&self, Valid(named): Valid<Named>) -> String {
+        named.name
+    }
+
+    #[subscribe("panic")]
+    async fn panic(&self) {
+        panic!("boom")
+    }
+
+    #[subscribe("limited")]
+    #[throttle(limit = 1, per = "1m")]
+    async fn limited(&self) {}
+}
+
+thread_local! {
+    /// The gateway-level interceptor's sink (the attribute takes an expression).
+    static SEEN: Arc<Seen> = Arc::new(Seen::default());
+}
+
+#[tokio::test]
+async fn interceptors_see_every_event_and_its_outcome() {
+    let app_seen = Arc::new(Seen::default());
+    let gateway_seen = SEEN.with(Arc::clone);
+    let server = TestServer::start(
+        GatewayApp::explicit()
+            .gateway(Watched)
+            .intercept(Recorder(app_seen.clone(), "app")),
+    )
+    .await
+    .expect("server starts");
+    let socket = server.socket("/watched").await.expect("connects");
+    for (event, payload) in [
+        ("ok", json!(null)),
+        ("invalid", json!({"name": ""})),
+        ("panic", json!(null)),
+        ("limited", json!(null)),
+        ("limited", json!(null)),
+    ] {
+        socket.call(event, payload).await.expect("acked");
+    }
+    let app: Vec<String> = app_seen.0.lock().expect("lock").clone();
+    assert_eq!(
+        app,
+        [
+            "app:before:ok",
+            "app:after:ok:ok",
+            "app:before:invalid",
+            "app:after:invalid:validation_failed",
+            "app:before:panic",
+            "app:after:panic:internal",
+            "app:before:limited",
+            "app:after:limited:ok",
+            "app:before:limited",
+            "app:after:limited:rate_limited",
+        ]
+    );
+    let gateway: Vec<String> = gateway_seen.0.lock().expect("lock").clone();
+    assert_eq!(gateway.len(), 10, "{gateway:?}");
+    assert_eq!(gateway[3], "gateway:after:invalid:validation_failed");
+}
