@@ -41,6 +41,7 @@
 pub mod ack;
 mod app;
 mod args;
+pub mod auth;
 mod dispatch;
 pub mod error;
 pub mod extract;
@@ -56,6 +57,7 @@ pub mod throttle;
 pub use ack::{AckMode, IntoAck};
 pub use app::{GatewayApp, GatewayConfig, Gateways, NamespaceSummary, Server, StartupError};
 pub use args::{Arg, Args};
+pub use auth::Claims;
 pub use dispatch::NamespaceBuilder;
 pub use error::{AppError, WsError};
 pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
@@ -88,8 +90,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Everything a gateway file needs.
 pub mod prelude {
     pub use crate::{
-        AckMode, AppError, Auth, BoxError, GatewayApp, GatewayConfig, Guard, GuardContext, Inject,
-        Injectable, Interceptor, Valid, WsError, gateway, guard, intercept, on_connect,
+        AckMode, AppError, Auth, BoxError, Claims, GatewayApp, GatewayConfig, Guard, GuardContext,
+        Inject, Injectable, Interceptor, Valid, WsError, gateway, guard, intercept, on_connect,
         on_disconnect, on_init, ordered, subscribe, throttle,
     };
     pub use crate::{SocketIo, SocketRef};

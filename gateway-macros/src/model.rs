@@ -20,12 +20,13 @@ pub(crate) const INTERCEPT: &str = "intercept";
 pub(crate) const EXTRACT: &str = "extract";
 
 /// Type names recognised as extractors without `#[extract]`.
-const EXTRACTORS: [&str; 5] = [
+const EXTRACTORS: [&str; 6] = [
     "SocketRef",
     "SocketIo",
     "Inject",
     "DisconnectReason",
     "Auth",
+    "Claims",
 ];
 
 /// The gateway: the impl block and its handlers.
@@ -362,12 +363,12 @@ impl<'a> Handler<'a> {
                 let reason = if matches!(kind, Kind::Disconnect) {
                     ", `DisconnectReason`"
                 } else {
-                    ""
+                    ", `Auth<T>`"
                 };
                 cx.error_spanned_by(
                     ty,
                     format!(
-                        "`#[{attr_name}]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`{reason}), and this is not one; mark your own extractor type `#[extract]`"
+                        "`#[{attr_name}]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`{reason}), and this is not one; mark your own extractor type `#[extract]`"
                     ),
                 );
             }

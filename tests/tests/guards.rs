@@ -243,3 +243,70 @@ async fn a_gateway_wide_limit_is_shared_by_its_events_and_disconnects_a_flooder(
         .expect("others still connect");
     assert_eq!(fresh.call("a", ()).await.expect("ack")["ok"], json!(true));
 }
+
+// ---- origin allowlist ----
+
+async fn http_get(addr: std::net::SocketAddr, path: &str, origin: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nhost: {addr}\r\norigin: {origin}\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("writes");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("reads");
+    response
+}
+
+#[tokio::test]
+async fn a_handshake_from_a_disallowed_origin_fails_and_an_allowed_one_works() {
+    let server = TestServer::start(
+        GatewayApp::explicit()
+            .link::<Limited>()
+            .allowed_origins(["https://app.example"]),
+    )
+    .await
+    .expect("server starts");
+    let polling = "/socket.io/?EIO=4&transport=polling";
+
+    // Long-polling, as a browser on another origin would open it.
+    let refused = http_get(server.addr(), polling, "https://evil.example").await;
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    let allowed = http_get(server.addr(), polling, "https://app.example").await;
+    assert!(allowed.starts_with("HTTP/1.1 200"), "{allowed}");
+    assert!(
+        allowed
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin: https://app.example"),
+        "{allowed}"
+    );
+
+    // WebSocket: browsers do not apply CORS to it, the server must check `Origin`.
+    let evil = TestClient::builder(&server.url())
+        .header("origin", "https://evil.example")
+        .connect()
+        .await;
+    assert!(evil.is_err(), "a disallowed origin must not connect");
+    let good = TestClient::builder(&server.url())
+        .header("origin", "https://app.example")
+        .connect()
+        .await
+        .expect("allowed origin connects");
+    let socket = good.namespace("/limited", None).await.expect("joins");
+    assert_eq!(
+        socket.call("free", ()).await.expect("ack")["ok"],
+        json!(true)
+    );
+
+    // Non-browser clients send no Origin and are not affected.
+    let native = server
+        .socket("/limited")
+        .await
+        .expect("connects without Origin");
+    assert_eq!(
+        native.call("free", ()).await.expect("ack")["ok"],
+        json!(true)
+    );
+}
