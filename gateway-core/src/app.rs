@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::serve::ListenerExt;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::{ParserConfig, SocketIo};
 use tokio::net::{TcpListener, ToSocketAddrs};
@@ -402,6 +403,14 @@ impl GatewayApp {
         let local_addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let closing = io.clone();
+        // Acks are small writes answered by small writes: without TCP_NODELAY, Nagle's
+        // algorithm and delayed ACKs stall them by tens of milliseconds (Node's socket.io
+        // disables it too).
+        let listener = listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(%err, "could not set TCP_NODELAY");
+            }
+        });
         let task = tokio::spawn(async move {
             axum::serve(listener, router)
                 .with_graceful_shutdown(async move {

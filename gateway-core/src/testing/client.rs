@@ -815,9 +815,12 @@ impl TestClientBuilder {
             request.headers_mut().append(name, value);
         }
         let d = self.timeout;
-        let (ws, _response) = timeout(d, tokio_tungstenite::connect_async(request))
-            .await
-            .map_err(|_| timeout_error(format_args!("the WebSocket handshake with {url}"), d))??;
+        let (ws, _response) = timeout(
+            d,
+            tokio_tungstenite::connect_async_with_config(request, None, true),
+        )
+        .await
+        .map_err(|_| timeout_error(format_args!("the WebSocket handshake with {url}"), d))??;
         let (sink, mut stream) = ws.split();
 
         let first = timeout(d, stream.next())
