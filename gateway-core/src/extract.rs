@@ -120,7 +120,7 @@ payload_args!(T0.0, T1.1, T2.2, T3.3, T4.4, T5.5, T6.6, T7.7);
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor",
     label = "not an extractor",
-    note = "extractors are `SocketRef`, `SocketIo`, `Inject<T>`, `DisconnectReason` (in `#[on_disconnect]`), or your own type implementing `gateway_core::extract::FromParts`",
+    note = "extractors are `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `Auth<T>` (in `#[on_connect]`), `DisconnectReason` (in `#[on_disconnect]`), or your own type implementing `gateway_core::extract::FromParts`",
     note = "see the guide, chapter \"Handlers and extractors\""
 )]
 pub trait FromParts<A: Adapter>: Sized {

@@ -55,6 +55,11 @@ pub struct Outcome<'a> {
 
 /// Wraps event handling. Both methods run on the event's path, so keep them cheap (record,
 /// don't block).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an interceptor",
+    label = "not an interceptor",
+    note = "an interceptor is a value whose type implements `gateway_core::Interceptor` (`before` and/or `after`)"
+)]
 pub trait Interceptor: Send + Sync + 'static {
     /// Before anything else runs for the event.
     fn before(&self, event: &EventInfo<'_>) {

@@ -352,6 +352,11 @@ impl<'a> Handler<'a> {
                     ty,
                     "`DisconnectReason` is only available in `#[on_disconnect]` methods",
                 );
+            } else if name.as_deref() == Some("Auth") && !matches!(kind, Kind::Connect) {
+                cx.error_spanned_by(
+                    ty,
+                    "`Auth<T>` (the CONNECT auth payload) is only available in `#[on_connect]` methods; guards see it too",
+                );
             } else if matches!(kind, Kind::Init) {
                 if marked || !matches!(name.as_deref(), Some("SocketIo" | "Inject")) {
                     cx.error_spanned_by(

@@ -1,0 +1,15 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+struct Timing;
+
+#[gateway(namespace = "/chat")]
+#[intercept(Timing)]
+impl Chat {
+    #[subscribe("ping")]
+    async fn ping(&self) {}
+}
+
+fn main() {}

@@ -1,0 +1,16 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+struct Timing;
+impl Interceptor for Timing {}
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("ping")]
+    #[intercept(Timing)]
+    async fn ping(&self) {}
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+#[ordered]
+#[ordered]
+impl Chat {}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("ping")]
+    #[ordered(strict)]
+    async fn ping(&self) {}
+}
+
+fn main() {}
