@@ -205,6 +205,28 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+// ANCHOR: interceptor
+/// Logs every chat event with its outcome and latency, without touching the handlers.
+pub struct EventLog;
+
+impl gateway_core::Interceptor for EventLog {
+    fn after(
+        &self,
+        event: &gateway_core::intercept::EventInfo<'_>,
+        outcome: &gateway_core::intercept::Outcome<'_>,
+    ) {
+        match outcome.result {
+            Ok(()) => {
+                tracing::debug!(event = event.event, sid = %event.sid, elapsed = ?outcome.elapsed, "handled")
+            }
+            Err(err) => {
+                tracing::info!(event = event.event, sid = %event.sid, code = err.code(), elapsed = ?outcome.elapsed, "refused")
+            }
+        }
+    }
+}
+// ANCHOR_END: interceptor
+
 // ANCHOR: gateway
 /// The chat gateway: a plain struct whose fields are its dependencies, built at startup
 /// from the app's providers.
@@ -215,6 +237,7 @@ pub struct ChatGateway {
 }
 
 #[gateway(namespace = "/chat")]
+#[intercept(EventLog)]
 impl ChatGateway {
     #[subscribe("join-user-room")]
     async fn join_user_room(
@@ -246,8 +269,13 @@ impl ChatGateway {
         RoomAck { room }
     }
 
+    // ANCHOR: send-message
     /// Saved, broadcast to the room (sender included), and acked with the saved message.
+    /// `#[ordered]`: one sender's messages are saved and broadcast in the order they were
+    /// sent; `#[throttle]`: at most 20 a second per socket, bursts of 20.
     #[subscribe("send-message")]
+    #[ordered]
+    #[throttle(limit = 20, per = "1s")]
     async fn send_message(
         &self,
         socket: SocketRef,
@@ -261,14 +289,16 @@ impl ChatGateway {
         socket.within(room).emit("new-message", &message).await.ok();
         Ok(message)
     }
+    // ANCHOR_END: send-message
 
     #[subscribe("get-messages")]
     async fn get_messages(&self, Valid(project): Valid<Id>) -> Vec<Message> {
         self.store.recent(&project.0, 50)
     }
 
-    /// To the others in the room only.
+    /// To the others in the room only; a client may not send more than 10 a second.
     #[subscribe("typing")]
+    #[throttle(limit = 10, per = "1s")]
     async fn typing(&self, socket: SocketRef, Valid(t): Valid<Typing>) {
         let body = serde_json::json!({ "userId": t.user_id, "userName": t.user_name });
         socket
