@@ -18,6 +18,9 @@ step "npm ci (tests/interop: socket.io-client for the interop test)"
 if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules ]; then
   npm ci --prefix tests/interop --no-audit --no-fund
 fi
+if ! python3 -c "import socketio" >/dev/null 2>&1; then
+  python3 -m pip install -q -r tests/interop/python/requirements.txt
+fi
 
 step "cargo test --workspace --all-features"
 cargo test --workspace --all-features
