@@ -55,7 +55,10 @@ pub struct GatewayConfig {
     /// Most bytes of binary attachments one packet may carry, all attachments together
     /// (1 MB). More closes the sender's connection.
     pub max_binary_size: usize,
-    /// How long a packet's binary attachments may take to arrive (10 s).
+    /// How long a packet's binary attachments may take to arrive (10 s). socketioxide checks
+    /// it when an attachment arrives: a late one closes the sender's connection, while a
+    /// client that never sends the attachments it announced keeps its connection (and at
+    /// most `max_binary_size` buffered bytes) until it leaves or misses a ping.
     pub binary_completion_timeout: Duration,
     /// Browser origins allowed to connect (`"https://app.example.com"`). `None` (the
     /// default) allows any origin. With a list, a handshake whose `Origin` header is not in

@@ -42,8 +42,22 @@ fn check_event_names(cx: &Ctxt, gateway: &Gateway<'_>) {
                 event,
                 format!("`{name}` is reserved by socket.io and clients cannot emit it{hint}"),
             );
+        } else if let Some(c) = name.chars().find(|c| needs_json_escape(*c)) {
+            cx.error_spanned_by(
+                event,
+                format!(
+                    "event names cannot contain {c:?}: a client sends it JSON-escaped and \
+                     socketioxide closes the connection instead of routing it"
+                ),
+            );
         }
     }
+}
+
+/// Characters JSON must escape. socketioxide 0.18 reads the event name as a borrowed
+/// `&str` out of the packet, which fails on an escaped name, and drops the connection.
+fn needs_json_escape(c: char) -> bool {
+    c == '"' || c == '\\' || c < ' '
 }
 
 /// Two `#[subscribe("x")]` in one impl block: the second would never run.

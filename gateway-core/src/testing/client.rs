@@ -1300,6 +1300,12 @@ impl NsClient {
     pub async fn send_raw(&self, packet: &str) -> Result<(), TestClientError> {
         self.shared.send(vec![Message::text(format!("4{packet}"))])
     }
+
+    /// Sends one raw binary WebSocket frame (a binary attachment, as the client would send
+    /// after a `5`/`6` packet), for malformed-input tests.
+    pub async fn send_raw_binary(&self, bytes: impl Into<Bytes>) -> Result<(), TestClientError> {
+        self.shared.send(vec![Message::binary(bytes.into())])
+    }
 }
 
 impl fmt::Debug for NsClient {
