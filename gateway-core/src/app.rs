@@ -65,6 +65,10 @@ pub struct GatewayConfig {
     /// it is refused with 403, and CORS headers are sent for the listed origins only.
     /// Clients that send no `Origin` (servers, native apps) are not affected.
     pub allowed_origins: Option<Vec<String>>,
+    /// Most `#[ordered]` events one socket may have waiting behind the one running (1024).
+    /// Beyond it, an event is answered `rate_limited` at once instead of queued, so a
+    /// client that sends faster than its handler runs cannot grow the server's memory.
+    pub max_ordered_backlog: usize,
 }
 
 impl Default for GatewayConfig {
@@ -83,6 +87,7 @@ impl Default for GatewayConfig {
             max_binary_size: 1_000_000,
             binary_completion_timeout: Duration::from_secs(10),
             allowed_origins: None,
+            max_ordered_backlog: 1024,
         }
     }
 }
@@ -247,6 +252,18 @@ impl GatewayApp {
         self
     }
 
+    /// How long a server-to-client `emit_with_ack` waits for the client's answer.
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.config.ack_timeout = timeout;
+        self
+    }
+
+    /// See [`GatewayConfig::max_ordered_backlog`].
+    pub fn max_ordered_backlog(mut self, events: usize) -> Self {
+        self.config.max_ordered_backlog = events;
+        self
+    }
+
     /// See [`GatewayConfig::allowed_origins`]: only these browser origins may connect.
     pub fn allowed_origins<I, S>(mut self, origins: I) -> Self
     where
@@ -342,6 +359,7 @@ impl GatewayApp {
             providers,
             report_exceptions: config.report_exceptions,
             interceptors: interceptors.into(),
+            max_ordered_backlog: config.max_ordered_backlog,
         });
         let mut namespaces: BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>> =
             BTreeMap::new();

@@ -108,12 +108,31 @@ mod jwt {
     /// Verifies a JSON Web Token when a client connects and stores its claims `C` for
     /// [`Claims<C>`]; on every guarded event, refuses a token that has expired since.
     ///
-    /// ```ignore
+    /// ```
+    /// use gateway_core::auth::{Claims, JwtGuard, JwtKeys};
+    /// use gateway_core::prelude::*;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct UserClaims {
+    ///     sub: String,
+    ///     exp: u64,
+    /// }
+    ///
+    /// #[derive(Default)]
+    /// struct Notifications;
+    ///
     /// #[gateway(namespace = "/notifications")]
     /// #[guard(JwtGuard::<UserClaims>::new())]
-    /// impl Notifications { /* handlers take `Claims<UserClaims>` */ }
+    /// impl Notifications {
+    ///     #[subscribe("whoami")]
+    ///     async fn whoami(&self, Claims(user): Claims<UserClaims>) -> String {
+    ///         user.sub.clone()
+    ///     }
+    /// }
     ///
-    /// GatewayApp::new().provide(JwtKeys::hs256(secret.as_bytes()))
+    /// let secret = "change me";
+    /// let app = GatewayApp::new().provide(JwtKeys::hs256(secret.as_bytes()));
+    /// # drop(app);
     /// ```
     /// Refusals reach the client's `connect_error` as `missing token`, `token expired` or
     /// `invalid token`: no detail of why a signature failed.

@@ -11,6 +11,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::FutureExt;
 use serde::Serialize;
@@ -43,6 +44,7 @@ pub(crate) struct AppContext {
     pub(crate) providers: Providers,
     pub(crate) report_exceptions: bool,
     pub(crate) interceptors: Arc<[InterceptorRef]>,
+    pub(crate) max_ordered_backlog: usize,
 }
 
 /// One incoming event, handed to a handler's erased entry point.
@@ -171,33 +173,53 @@ async fn check_event_guards<A: Adapter>(
     Ok(())
 }
 
+/// The `retry_after_ms` hint of an event refused because its socket's ordered backlog is full.
+const ORDERED_BACKLOG_RETRY: Duration = Duration::from_millis(100);
+
 /// A socket's FIFO of `#[ordered]` events: one worker task per socket, started at its first
 /// ordered event and ended when the socket (holding the sender in its extensions) is gone.
 #[derive(Clone)]
-struct SocketQueue(tokio::sync::mpsc::UnboundedSender<BoxFuture>);
+struct SocketQueue {
+    jobs: tokio::sync::mpsc::Sender<BoxFuture>,
+}
 
 impl SocketQueue {
-    fn of<A: Adapter>(socket: &Arc<Socket<A>>) -> Self {
+    fn of<A: Adapter>(socket: &Arc<Socket<A>>, backlog: usize) -> Self {
         if let Some(queue) = socket.extensions.get::<SocketQueue>() {
             return queue;
         }
         // socketioxide dispatches one socket's packets one after the other, so two events
         // of the same socket never race to create the queue.
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<BoxFuture>();
+        let (jobs, mut rx) = tokio::sync::mpsc::channel::<BoxFuture>(backlog.max(1));
         tokio::spawn(async move {
             while let Some(job) = rx.recv().await {
-                job.await;
+                // Jobs catch their handler's panics; this keeps the queue alive even if a
+                // panic escapes elsewhere (an interceptor, a serializer), so the socket's
+                // later events still run.
+                if AssertUnwindSafe(job).catch_unwind().await.is_err() {
+                    tracing::error!("an ordered event panicked outside its handler");
+                }
             }
         });
-        let queue = SocketQueue(tx);
+        let queue = SocketQueue { jobs };
         socket.extensions.insert(queue.clone());
         queue
     }
 
+    /// Whether one more event fits in the backlog. Only this socket's dispatch (one packet
+    /// at a time) pushes, and the worker only frees room, so a `true` holds until `push`.
+    fn has_room(&self) -> bool {
+        self.jobs.capacity() > 0
+    }
+
+    /// Queues `job`. Should the queue be unusable, the job runs on its own task instead:
+    /// out of order, but its client still gets its one ack.
     fn push(&self, job: BoxFuture) {
-        // The worker only stops once every sender is gone, so this cannot fail while we
-        // hold one.
-        let _ = self.0.send(job);
+        use tokio::sync::mpsc::error::TrySendError;
+        if let Err(TrySendError::Full(job) | TrySendError::Closed(job)) = self.jobs.try_send(job) {
+            tracing::error!("ordered queue unavailable; running the event out of order");
+            tokio::spawn(job);
+        }
     }
 }
 
@@ -390,7 +412,11 @@ impl<A: Adapter> NamespaceBuilder<A> {
             }
             if ordered {
                 // Decoded now, in arrival order; run after the socket's earlier events.
-                let queue = SocketQueue::of(&call.socket);
+                let queue = SocketQueue::of(&call.socket, call.cx.max_ordered_backlog);
+                if !queue.has_room() {
+                    // The retry delay is a hint: the backlog drains as fast as the handler.
+                    return call.fail(WsError::rate_limited(ORDERED_BACKLOG_RETRY));
+                }
                 let guards = guards.clone();
                 if guards.is_empty() {
                     if let Some((fut, reply)) = extract_call(&*extract, call) {
@@ -715,12 +741,17 @@ fn emit<A: Adapter, T: Serialize + ?Sized>(socket: &Arc<Socket<A>>, event: &str,
 }
 
 fn log_panic(event: &str, panic: &(dyn std::any::Any + Send)) {
-    let message = panic
+    let message = panic_message(panic);
+    tracing::error!(%event, panic = message, "handler panicked; the client gets an `internal` error");
+}
+
+/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
         .downcast_ref::<&str>()
         .copied()
         .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("<non-string panic payload>");
-    tracing::error!(%event, panic = message, "handler panicked; the client gets an `internal` error");
+        .unwrap_or("<non-string panic payload>")
 }
 
 /// The per-socket entry point: socketioxide's fallback handler, shared table inside.

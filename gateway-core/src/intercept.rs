@@ -115,7 +115,7 @@ impl Watch {
             wants_ack,
         };
         for interceptor in interceptors.iter() {
-            interceptor.0.before(&info);
+            guarded("before", event, || interceptor.0.before(&info));
         }
         Some(Watch {
             interceptors: interceptors.clone(),
@@ -137,7 +137,16 @@ impl Watch {
             elapsed: self.started.elapsed(),
         };
         for interceptor in self.interceptors.iter() {
-            interceptor.0.after(&info, &outcome);
+            guarded("after", event, || interceptor.0.after(&info, &outcome));
         }
+    }
+}
+
+/// Runs one interceptor hook. Interceptors observe; a panicking one is logged and skipped,
+/// so it never changes the event's outcome, costs its ack or stops the next interceptor.
+fn guarded(hook: &str, event: &str, f: impl FnOnce()) {
+    if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        let message = crate::dispatch::panic_message(&*panic);
+        tracing::error!(%event, hook, panic = message, "interceptor panicked; skipped");
     }
 }

@@ -41,15 +41,39 @@ pub(crate) fn gateway(args: TokenStream, input: TokenStream) -> TokenStream {
 
 /// A method attribute that was not consumed by `#[gateway]`.
 pub(crate) fn outside_gateway(name: &str, _args: TokenStream, input: TokenStream) -> TokenStream {
-    let err = syn::Error::new(
-        Span::call_site(),
-        format!(
-            "`#[{name}]` only works on a method inside a `#[gateway]` impl block; add `#[gateway(namespace = \"/...\")]` to the impl block"
+    let message = match syn::parse2::<syn::Item>(input.clone()) {
+        // Attribute macros expand top to bottom: above `#[gateway]`, this one ran first.
+        Ok(syn::Item::Impl(item)) if item.attrs.iter().any(|a| a.path().is_ident("gateway")) => {
+            if IMPL_LEVEL.contains(&name) {
+                format!(
+                    "`#[{name}]` must come after `#[gateway(...)]`: attributes run top to bottom, \
+                     so `#[gateway]` has to see it; move it below `#[gateway(...)]`"
+                )
+            } else {
+                format!(
+                    "`#[{name}]` goes on a method of the `#[gateway]` impl block, not on the block"
+                )
+            }
+        }
+        _ if name == "intercept" => "`#[intercept]` only works on a `#[gateway]` impl block, \
+             below `#[gateway(...)]`; add `#[gateway(namespace = \"/...\")]` to the impl block"
+            .to_owned(),
+        _ if IMPL_LEVEL.contains(&name) => format!(
+            "`#[{name}]` only works inside a `#[gateway]` impl block (on the block, below \
+             `#[gateway(...)]`, or on one of its methods); add `#[gateway(namespace = \"/...\")]` \
+             to the impl block"
         ),
-    )
-    .to_compile_error();
+        _ => format!(
+            "`#[{name}]` only works on a method inside a `#[gateway]` impl block; add \
+             `#[gateway(namespace = \"/...\")]` to the impl block"
+        ),
+    };
+    let err = syn::Error::new(Span::call_site(), message).to_compile_error();
     quote!(#err #input)
 }
+
+/// Attributes that also work on a whole `#[gateway]` impl block.
+const IMPL_LEVEL: &[&str] = &["guard", "throttle", "ordered", "intercept"];
 
 fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();

@@ -18,11 +18,25 @@ mod model;
 
 /// Turns an inherent `impl` block into a gateway on a Socket.IO namespace.
 ///
-/// ```ignore
-/// #[gateway(namespace = "/chat")]            // also: ack = "nestjs", crate = "path"
+/// ```
+/// use gateway_core::prelude::*;
+///
+/// #[derive(Deserialize, Validate)]
+/// struct SendMessage {
+///     #[validate(length(min = 1, max = 500))]
+///     text: String,
+/// }
+///
+/// #[derive(Default)]
+/// struct ChatGateway;
+///
+/// #[gateway(namespace = "/chat")] // also: ack = "nestjs", crate = "path"
 /// impl ChatGateway {
 ///     #[subscribe("send-message")]
-///     async fn send(&self, socket: SocketRef, msg: Valid<SendMessage>) -> Result<Message, WsError> { .. }
+///     async fn send(&self, socket: SocketRef, Valid(msg): Valid<SendMessage>) -> Result<String, WsError> {
+///         socket.to("lobby").emit("message", &msg.text).await.ok();
+///         Ok(msg.text)
+///     }
 /// }
 /// ```
 #[proc_macro_attribute]

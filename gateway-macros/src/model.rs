@@ -156,7 +156,7 @@ fn policies(cx: &Ctxt, attrs: &[Attribute], on_impl: bool) -> Policies {
                 Ok(expr) => out.guards.push(expr),
                 Err(_) => cx.error_spanned_by(
                     attr,
-                    "expected a guard value: `#[guard(MyGuard)]` or `#[guard(Roles::any([\"admin\"]))]`",
+                    "expected a guard value (an expression whose type implements `Guard`): `#[guard(ApiKey)]` or `#[guard(RequireRole(\"admin\"))]`",
                 ),
             },
             Some(THROTTLE) => {

@@ -222,3 +222,175 @@ async fn interceptors_see_every_event_and_its_outcome() {
     assert_eq!(gateway.len(), 10, "{gateway:?}");
     assert_eq!(gateway[3], "gateway:after:invalid:validation_failed");
 }
+
+// ---- failures around the queue ----
+
+/// Panics in `before` for `boom-before` and in `after` for `boom-after`.
+struct Panicky;
+
+impl Interceptor for Panicky {
+    fn before(&self, event: &EventInfo<'_>) {
+        assert_ne!(event.event, "boom-before", "interceptor bug");
+    }
+
+    fn after(&self, event: &EventInfo<'_>, _: &Outcome<'_>) {
+        assert_ne!(event.event, "boom-after", "interceptor bug");
+    }
+}
+
+#[derive(Injectable)]
+struct Steps {
+    log: Arc<Log>,
+}
+
+#[gateway(namespace = "/steps")]
+#[ordered]
+impl Steps {
+    #[subscribe("boom-before")]
+    async fn boom_before(&self, n: u32) -> u32 {
+        self.log.0.lock().expect("lock").push(n);
+        n
+    }
+
+    #[subscribe("boom-after")]
+    async fn boom_after(&self, n: u32) -> u32 {
+        self.log.0.lock().expect("lock").push(n);
+        n
+    }
+
+    #[subscribe("step")]
+    async fn step(&self, n: u32) -> u32 {
+        self.log.0.lock().expect("lock").push(n);
+        n
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_interceptor_costs_no_ack_and_does_not_stop_the_queue() {
+    let log = Arc::new(Log::default());
+    let seen = Arc::new(Seen::default());
+    let server = TestServer::start(
+        GatewayApp::explicit()
+            .link::<Steps>()
+            .provide(log.clone())
+            .intercept(Panicky)
+            .intercept(Recorder(seen.clone(), "next")),
+    )
+    .await
+    .expect("server starts");
+    let socket = server.socket("/steps").await.expect("connects");
+    let acks = futures_util::future::join_all([
+        socket.call("step", 1),
+        socket.call("boom-before", 2),
+        socket.call("boom-after", 3),
+        socket.call("step", 4),
+    ])
+    .await;
+    let acks: Vec<_> = acks.into_iter().map(|ack| ack.expect("acked")).collect();
+    assert_eq!(
+        acks,
+        (1..=4)
+            .map(|n| json!({"ok": true, "data": n}))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(*log.0.lock().expect("lock"), [1, 2, 3, 4]);
+    // The interceptor after the panicking one still saw every event.
+    let next: Vec<String> = seen.0.lock().expect("lock").clone();
+    assert_eq!(next.len(), 8, "{next:?}");
+    assert_eq!(socket.stray_acks(), 0);
+}
+
+/// Lets a test hold the handler that is running.
+struct Gate {
+    started: tokio::sync::Notify,
+    release: tokio::sync::Semaphore,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self {
+            started: tokio::sync::Notify::new(),
+            release: tokio::sync::Semaphore::new(0),
+        }
+    }
+}
+
+#[derive(Injectable)]
+struct Held {
+    gate: Arc<Gate>,
+    log: Arc<Log>,
+}
+
+#[gateway(namespace = "/held")]
+impl Held {
+    #[subscribe("work")]
+    #[ordered]
+    async fn work(&self, n: u32) -> u32 {
+        self.gate.started.notify_one();
+        self.gate.release.acquire().await.expect("open").forget();
+        self.log.0.lock().expect("lock").push(n);
+        n
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_ordered_backlog_answers_rate_limited_at_once() {
+    let gate = Arc::new(Gate::default());
+    let log = Arc::new(Log::default());
+    let server = TestServer::start(
+        GatewayApp::explicit()
+            .link::<Held>()
+            .provide(gate.clone())
+            .provide(log.clone())
+            .max_ordered_backlog(4),
+    )
+    .await
+    .expect("server starts");
+    let socket = Arc::new(server.socket("/held").await.expect("connects"));
+    let bystander = server.socket("/held").await.expect("connects");
+
+    // Event 0 runs and blocks; 1-4 fill the backlog; 5-9 are refused while it is held.
+    let first = tokio::spawn({
+        let socket = socket.clone();
+        async move { socket.call("work", 0).await }
+    });
+    gate.started.notified().await;
+    for n in 1..5 {
+        socket.emit("work", n).await.expect("sent");
+    }
+    let refused: Vec<_> = futures_util::future::join_all((5..10).map(|n| socket.call("work", n)))
+        .await
+        .into_iter()
+        .map(|ack| ack.expect("acked"))
+        .collect();
+    let rate_limited = json!({
+        "ok": false,
+        "error": {
+            "code": "rate_limited",
+            "message": "too many events, slow down",
+            "details": {"retry_after_ms": 100}
+        }
+    });
+    assert_eq!(refused, vec![rate_limited; 5]);
+    assert!(
+        log.0.lock().expect("lock").is_empty(),
+        "the held handler ran"
+    );
+
+    gate.release.add_permits(6);
+    let first = first.await.expect("task").expect("acked");
+    assert_eq!(first, json!({"ok": true, "data": 0}));
+    // Once the backlog drains, the socket's events are queued again.
+    assert_eq!(
+        socket.call("work", 10).await.expect("acked"),
+        json!({"ok": true, "data": 10})
+    );
+    assert_eq!(*log.0.lock().expect("lock"), [0, 1, 2, 3, 4, 10]);
+    // The other socket has a queue of its own.
+    gate.release.add_permits(1);
+    assert_eq!(
+        bystander.call("work", 42).await.expect("acked"),
+        json!({"ok": true, "data": 42})
+    );
+    assert_eq!(socket.stray_acks(), 0);
+}

@@ -1,0 +1,10 @@
+use gateway_core::prelude::*;
+
+#[subscribe("message")]
+#[gateway(namespace = "/chat")]
+impl Chat {}
+
+#[derive(Default)]
+struct Chat;
+
+fn main() {}

@@ -1,0 +1,10 @@
+use gateway_core::prelude::*;
+
+struct Chat;
+
+#[throttle(limit = 10, per = "1s")]
+impl Chat {
+    async fn message(&self) {}
+}
+
+fn main() {}
