@@ -18,6 +18,7 @@ use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::ack::AckMode;
+use crate::contract::{ContractBuilder, ContractInfo, Contracts};
 use crate::dispatch::{AppContext, NamespaceBuilder, OnConnect};
 use crate::gateway::{BuildOutcome, DefaultAdapter, GatewayDescriptor, GatewayType, Location};
 use crate::intercept::{Interceptor, InterceptorRef};
@@ -158,6 +159,7 @@ pub struct GatewayApp {
     instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
     routes: Option<RoutesFn>,
     interceptors: Vec<InterceptorRef>,
+    contract_info: Option<ContractInfo>,
 }
 
 impl Default for GatewayApp {
@@ -177,6 +179,7 @@ impl GatewayApp {
             instances: Vec::new(),
             routes: None,
             interceptors: Vec::new(),
+            contract_info: None,
         }
     }
 
@@ -201,6 +204,33 @@ impl GatewayApp {
     pub fn link<G: GatewayType>(mut self) -> Self {
         self.linked.push(const { &G::DESCRIPTOR });
         self
+    }
+
+    /// Title, version and server of the exported contracts (see [`contracts`](Self::contracts)).
+    pub fn contract_info(mut self, info: ContractInfo) -> Self {
+        self.contract_info = Some(info);
+        self
+    }
+
+    /// The contracts of every gateway this app would serve: namespaces, client events with
+    /// their payloads and acks, and the server events gateways declare with `emits(...)`.
+    /// Render them with [`Contracts::typescript`] and [`Contracts::asyncapi`], or write both
+    /// with [`Contracts::write_to`]. Deterministic: everything is sorted.
+    pub fn contracts(&self) -> Contracts {
+        let mut builder = ContractBuilder::new();
+        for descriptor in registry::collect(self.from_inventory, &self.linked) {
+            builder.begin_gateway(
+                descriptor.namespace,
+                descriptor.type_name,
+                descriptor.ack_mode.unwrap_or(self.config.ack_mode),
+            );
+            (descriptor.contract)(&mut builder);
+        }
+        let mut info = self.contract_info.clone().unwrap_or_default();
+        if self.contract_info.is_none() {
+            info.path.clone_from(&self.config.path);
+        }
+        builder.finish(info)
     }
 
     /// Serves this instance of gateway `G` instead of building one from providers.
@@ -304,6 +334,7 @@ impl GatewayApp {
             instances,
             routes,
             interceptors,
+            contract_info: _,
         } = self;
         let descriptors = registry::collect(from_inventory, &linked);
         if descriptors.is_empty() {
@@ -454,13 +485,62 @@ impl GatewayApp {
 
     /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully: every
     /// socket gets a server disconnect and the listener closes.
-    pub async fn serve(self, addr: impl ToSocketAddrs) -> Result<(), crate::BoxError> {
+    ///
+    /// Run with `--export-contracts DIR` (`cargo run -- --export-contracts contracts`), it
+    /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see [`contracts`](Self::contracts))
+    /// and returns without serving; the AsyncAPI server is `addr` unless
+    /// [`contract_info`](Self::contract_info) says otherwise.
+    pub async fn serve(mut self, addr: impl ToSocketAddrs) -> Result<(), crate::BoxError> {
+        if let Some(dir) = export_contracts_flag(std::env::args_os())? {
+            if self.contract_info.is_none() {
+                let host = tokio::net::lookup_host(addr).await?.next();
+                let mut info = ContractInfo::default();
+                if let Some(host) = host {
+                    info.host = host.to_string();
+                }
+                self.contract_info = Some(info);
+            }
+            let contracts = self.contracts();
+            contracts.write_to(&dir)?;
+            for untyped in contracts.untyped() {
+                tracing::warn!("no JsonSchema, exported as `unknown`: {untyped}");
+            }
+            println!(
+                "wrote {} and {}",
+                dir.join("events.ts").display(),
+                dir.join("asyncapi.yaml").display()
+            );
+            return Ok(());
+        }
         let server = self.bind(addr).await?;
         shutdown_signal().await;
         tracing::info!("shutting down");
         server.shutdown().await?;
         Ok(())
     }
+}
+
+/// `--export-contracts DIR` (or `--export-contracts=DIR`) among the program's arguments.
+fn export_contracts_flag(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<Option<std::path::PathBuf>, crate::BoxError> {
+    const FLAG: &str = "--export-contracts";
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == FLAG {
+            return match args.next() {
+                Some(dir) => Ok(Some(dir.into())),
+                None => Err(format!("{FLAG} needs a directory: {FLAG} DIR").into()),
+            };
+        }
+        if let Some(dir) = arg
+            .to_str()
+            .and_then(|a| a.strip_prefix("--export-contracts="))
+        {
+            return Ok(Some(dir.into()));
+        }
+    }
+    Ok(None)
 }
 
 /// What [`GatewayApp::build`] produced.

@@ -168,6 +168,11 @@ pub trait AppError: std::error::Error {
     /// The snake_case code clients match on.
     fn code(&self) -> &'static str;
 
+    /// Every code [`code`](Self::code) can return. The exported contracts (TypeScript,
+    /// AsyncAPI) list them for each handler that returns this error; leave it empty and
+    /// clients see only the framework's codes.
+    const CODES: &'static [&'static str] = &[];
+
     /// Optional structured details.
     fn details(&self) -> Option<Json> {
         None

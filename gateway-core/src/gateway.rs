@@ -9,6 +9,7 @@ use std::sync::Arc;
 use socketioxide::adapter::Adapter;
 
 use crate::ack::AckMode;
+use crate::contract::ContractBuilder;
 use crate::dispatch::NamespaceBuilder;
 use crate::providers::{Injectable, MissingProvider, Providers};
 
@@ -63,6 +64,7 @@ pub struct GatewayDescriptor {
     pub(crate) ack_mode: Option<AckMode>,
     pub(crate) type_id: fn() -> TypeId,
     pub(crate) build: fn(&Providers) -> BuildOutcome,
+    pub(crate) contract: fn(&mut ContractBuilder),
     pub(crate) register: fn(Arc<dyn Any + Send + Sync>, &mut NamespaceBuilder<DefaultAdapter>),
 }
 
@@ -74,6 +76,7 @@ impl GatewayDescriptor {
         location: Location,
         ack_mode: Option<AckMode>,
         build: fn(&Providers) -> BuildOutcome,
+        contract: fn(&mut ContractBuilder),
     ) -> Self {
         Self {
             type_name,
@@ -82,6 +85,7 @@ impl GatewayDescriptor {
             ack_mode,
             type_id: TypeId::of::<G>,
             build,
+            contract,
             register: register_erased::<G>,
         }
     }

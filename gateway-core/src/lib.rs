@@ -42,8 +42,10 @@ pub mod ack;
 mod app;
 mod args;
 pub mod auth;
+pub mod contract;
 mod dispatch;
 pub mod error;
+mod event;
 pub mod extract;
 mod gateway;
 pub mod guard;
@@ -58,8 +60,10 @@ pub use ack::{AckMode, IntoAck};
 pub use app::{GatewayApp, GatewayConfig, Gateways, NamespaceSummary, Server, StartupError};
 pub use args::{Arg, Args};
 pub use auth::Claims;
+pub use contract::{Contracts, ServerEvent};
 pub use dispatch::NamespaceBuilder;
 pub use error::{AppError, WsError};
+pub use event::{BroadcastEvent, EmitEvent};
 pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
 pub use gateway::{DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location};
 pub use guard::{Guard, GuardContext};
@@ -70,9 +74,12 @@ pub use providers::{Injectable, MissingProvider, Providers};
 /// `#[on_connect]`, `#[on_disconnect]` and `#[on_init]` on its methods; and
 /// `#[derive(Injectable)]` for gateway structs built from providers.
 pub use gateway_macros::{
-    Injectable, gateway, guard, intercept, on_connect, on_disconnect, on_init, ordered, subscribe,
-    throttle,
+    Injectable, ServerEvent, gateway, guard, intercept, on_connect, on_disconnect, on_init,
+    ordered, subscribe, throttle,
 };
+
+/// schemars, re-exported so apps use the same version for `#[derive(JsonSchema)]`.
+pub use schemars;
 
 /// socketioxide, re-exported so apps use the same version.
 pub use socketioxide;
@@ -90,11 +97,13 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Everything a gateway file needs.
 pub mod prelude {
     pub use crate::{
-        AckMode, AppError, Auth, BoxError, Claims, GatewayApp, GatewayConfig, Guard, GuardContext,
-        Inject, Injectable, Interceptor, Valid, WsError, gateway, guard, intercept, on_connect,
-        on_disconnect, on_init, ordered, subscribe, throttle,
+        AckMode, AppError, Auth, BoxError, BroadcastEvent, Claims, EmitEvent, GatewayApp,
+        GatewayConfig, Guard, GuardContext, Inject, Injectable, Interceptor, ServerEvent, Valid,
+        WsError, gateway, guard, intercept, on_connect, on_disconnect, on_init, ordered, subscribe,
+        throttle,
     };
     pub use crate::{SocketIo, SocketRef};
+    pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
     pub use socketioxide::socket::DisconnectReason;
     pub use std::sync::Arc;
@@ -105,6 +114,10 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ack::{AckMode, AckValue, IntoAck};
+    pub use crate::contract::probe::{
+        CodesProbe, SchemaProbe, ViaAppError, ViaKnown, ViaNoCodes, ViaSchema, ViaUnknown,
+    };
+    pub use crate::contract::{ContractBuilder, ResultParts, Shape};
     pub use crate::dispatch::{HandlerOptions, NamespaceBuilder};
     pub use crate::error::WsError;
     pub use crate::extract::{FromParts, Parts, Payload};
@@ -123,6 +136,7 @@ pub mod __private {
     pub use std::result::Result;
     pub use std::sync::Arc;
     pub use std::time::Duration;
+    pub use std::vec::Vec;
 
     /// Extracts a parameter of an `#[on_init]` hook.
     pub trait FromInit<A: Adapter>: Sized {

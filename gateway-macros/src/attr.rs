@@ -11,7 +11,8 @@ use crate::ctxt::Ctxt;
 const NAMESPACE: &str = "namespace";
 const ACK: &str = "ack";
 const CRATE: &str = "crate";
-const GATEWAY_KEYS: &str = "`namespace`, `ack`, `crate`";
+const EMITS: &str = "emits";
+const GATEWAY_KEYS: &str = "`namespace`, `ack`, `crate`, `emits(...)`";
 
 /// Parsed `#[gateway(namespace = "/chat", ack = "nestjs", crate = "path")]`.
 pub(crate) struct GatewayArgs {
@@ -21,20 +22,33 @@ pub(crate) struct GatewayArgs {
     pub(crate) nestjs: Option<bool>,
     /// Path of the `gateway_core` crate, for renamed dependencies.
     pub(crate) krate: Option<Path>,
+    /// `emits(NewMessage, UserTyping)`: the server events the gateway sends.
+    pub(crate) emits: Vec<syn::Type>,
 }
 
-struct KeyValue {
-    key: Ident,
-    value: LitStr,
+/// `key = "value"`, or `emits(Type, ...)`.
+enum KeyValue {
+    Pair { key: Ident, value: LitStr },
+    Emits { key: Ident, types: Vec<syn::Type> },
 }
 
 impl Parse for KeyValue {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         // `parse_any` accepts keywords too, so `crate = "..."` parses.
         let key = Ident::parse_any(input)?;
+        if key == EMITS && input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            let types =
+                syn::punctuated::Punctuated::<syn::Type, Token![,]>::parse_terminated(&content)?;
+            return Ok(Self::Emits {
+                key,
+                types: types.into_iter().collect(),
+            });
+        }
         input.parse::<Token![=]>()?;
         let value = input.parse()?;
-        Ok(Self { key, value })
+        Ok(Self::Pair { key, value })
     }
 }
 
@@ -44,6 +58,7 @@ impl GatewayArgs {
             namespace: None,
             nestjs: None,
             krate: None,
+            emits: Vec::new(),
         };
         let pairs = match syn::punctuated::Punctuated::<KeyValue, Token![,]>::parse_terminated
             .parse2(tokens)
@@ -59,12 +74,31 @@ impl GatewayArgs {
                 return args;
             }
         };
-        for KeyValue { key, value } in pairs {
+        let mut emits_seen = false;
+        for pair in pairs {
+            let (key, value) = match pair {
+                KeyValue::Emits { key, types } => {
+                    if emits_seen {
+                        cx.error_spanned_by(&key, "`emits` specified more than once");
+                    }
+                    emits_seen = true;
+                    args.emits.extend(types);
+                    continue;
+                }
+                KeyValue::Pair { key, value } => (key, value),
+            };
             let name = key.to_string();
             let duplicate = match name.as_str() {
                 NAMESPACE => args.namespace.is_some(),
                 ACK => args.nestjs.is_some(),
                 CRATE => args.krate.is_some(),
+                EMITS => {
+                    cx.error_spanned_by(
+                        &value,
+                        "`emits` takes a list of types: `emits(NewMessage, UserTyping)`",
+                    );
+                    continue;
+                }
                 _ => {
                     cx.error_spanned_by(
                         &key,

@@ -24,33 +24,56 @@ pub(crate) fn check(cx: &Ctxt, gateway: &Gateway<'_>) {
 /// `#[subscribe("")]` and `#[subscribe("connect")]`: clients can't emit those.
 fn check_event_names(cx: &Ctxt, gateway: &Gateway<'_>) {
     for handler in &gateway.handlers {
-        let Kind::Subscribe(event) = &handler.kind else {
-            continue;
-        };
-        let name = event.value();
-        if name.is_empty() {
-            cx.error_spanned_by(event, "the event name cannot be empty");
-        } else if RESERVED.contains(&name.as_str()) {
-            let hint = match name.as_str() {
-                "connect" => "; use `#[on_connect]` to run code when a socket connects",
-                "disconnect" | "disconnecting" => {
-                    "; use `#[on_disconnect]` to run code when a socket leaves"
-                }
-                _ => "",
-            };
-            cx.error_spanned_by(
-                event,
-                format!("`{name}` is reserved by socket.io and clients cannot emit it{hint}"),
-            );
-        } else if let Some(c) = name.chars().find(|c| needs_json_escape(*c)) {
-            cx.error_spanned_by(
-                event,
-                format!(
-                    "event names cannot contain {c:?}: a client sends it JSON-escaped and \
-                     socketioxide closes the connection instead of routing it"
-                ),
-            );
+        if let Kind::Subscribe(event) = &handler.kind {
+            check_event_name(cx, event, Direction::FromClient);
         }
+    }
+}
+
+/// Who sends the event.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// `#[subscribe("...")]`.
+    FromClient,
+    /// `#[derive(ServerEvent)] #[event("...")]`.
+    FromServer,
+}
+
+/// An event name socket.io and socketioxide can carry.
+pub(crate) fn check_event_name(cx: &Ctxt, event: &syn::LitStr, direction: Direction) {
+    let name = event.value();
+    if name.is_empty() {
+        cx.error_spanned_by(event, "the event name cannot be empty");
+    } else if RESERVED.contains(&name.as_str()) {
+        let (who, hint) = match (direction, name.as_str()) {
+            (Direction::FromServer, _) => ("servers cannot emit it", ""),
+            (Direction::FromClient, "connect") => (
+                "clients cannot emit it",
+                "; use `#[on_connect]` to run code when a socket connects",
+            ),
+            (Direction::FromClient, "disconnect" | "disconnecting") => (
+                "clients cannot emit it",
+                "; use `#[on_disconnect]` to run code when a socket leaves",
+            ),
+            (Direction::FromClient, _) => ("clients cannot emit it", ""),
+        };
+        cx.error_spanned_by(
+            event,
+            format!("`{name}` is reserved by socket.io and {who}{hint}"),
+        );
+    } else if let Some(c) = name.chars().find(|c| needs_json_escape(*c)) {
+        let consequence = match direction {
+            Direction::FromClient => {
+                "a client sends it JSON-escaped and socketioxide closes the connection instead of routing it"
+            }
+            Direction::FromServer => {
+                "it goes out JSON-escaped, and a client that echoes it back is disconnected by socketioxide"
+            }
+        };
+        cx.error_spanned_by(
+            event,
+            format!("event names cannot contain {c:?}: {consequence}"),
+        );
     }
 }
 

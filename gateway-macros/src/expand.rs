@@ -120,6 +120,7 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
     for handler in &gateway.handlers {
         registrations.push(register_handler(&p, self_ty, handler, &mut bounds));
     }
+    let contract = contract_fn(&p, &gateway, &args.emits);
 
     Ok(quote! {
         #stripped
@@ -145,8 +146,11 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
                     #location,
                     #ack_mode,
                     __gateway_build,
+                    __gateway_contract,
                 );
             }
+
+            #contract
 
             fn __gateway_build(providers: &#p::Providers) -> #p::BuildOutcome {
                 #[allow(unused_imports)]
@@ -159,6 +163,54 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
             }
         };
     })
+}
+
+/// `fn __gateway_contract(builder)`: records each event's shapes for the exported contracts.
+fn contract_fn(p: &TokenStream, gateway: &Gateway<'_>, emits: &[syn::Type]) -> TokenStream {
+    let probe =
+        |ty: &dyn quote::ToTokens| quote!((&&&#p::SchemaProbe::<#ty>::new()).__gw_shape(__gw_c));
+    let emits = emits.iter().map(|ty| {
+        let shape = probe(ty);
+        let record = quote_spanned!(ty.span()=> __gw_c.server_event::<#ty>);
+        quote!({ let __gw_s = #shape; #record(__gw_s); })
+    });
+    let events = gateway.handlers.iter().filter_map(|handler| {
+        let Kind::Subscribe(event) = &handler.kind else {
+            return None;
+        };
+        let args = handler
+            .params
+            .iter()
+            .filter(|param| param.role == Role::Payload)
+            .map(|param| {
+                let name = &param.name;
+                let shape = probe(param.ty);
+                quote!(__gw_args.push((#name, #shape));)
+            });
+        let (ack, codes) = match handler.output {
+            Output::Unit => (quote!(#p::Shape::null()), quote!(&[])),
+            Output::Value(ty) => (probe(ty), quote!(&[])),
+            Output::Result(ty) => (
+                probe(&quote!(<#ty as #p::IntoAck>::Data)),
+                quote!((&&#p::CodesProbe::<<#ty as #p::ResultParts>::Err>::new()).__gw_codes()),
+            ),
+        };
+        let docs = model::doc_lines(&handler.method.attrs);
+        Some(quote! {{
+            let mut __gw_args = #p::Vec::new();
+            #(#args)*
+            let __gw_ack = #ack;
+            __gw_c.client_event(#event, &[#(#docs),*], __gw_args, __gw_ack, #codes);
+        }})
+    });
+    quote! {
+        fn __gateway_contract(__gw_c: &mut #p::ContractBuilder) {
+            #[allow(unused_imports)]
+            use #p::{ViaAppError as _, ViaKnown as _, ViaNoCodes as _, ViaSchema as _, ViaUnknown as _};
+            #(#emits)*
+            #(#events)*
+        }
+    }
 }
 
 fn location(p: &TokenStream, span: Span) -> TokenStream {

@@ -15,6 +15,7 @@ mod ctxt;
 mod expand;
 mod injectable;
 mod model;
+mod server_event;
 
 /// Turns an inherent `impl` block into a gateway on a Socket.IO namespace.
 ///
@@ -106,4 +107,13 @@ pub fn intercept(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Injectable)]
 pub fn derive_injectable(input: TokenStream) -> TokenStream {
     injectable::derive(input.into()).into()
+}
+
+/// Names a server-to-client event once, on its payload type:
+/// `#[derive(Serialize, ServerEvent)] #[event("new-message")] struct NewMessage { .. }`.
+/// Emit it with `socket.emit_event(&msg)` or `io.to(room).emit_event(&msg).await`, and list
+/// it in `#[gateway(emits(NewMessage))]` so the exported contracts include it.
+#[proc_macro_derive(ServerEvent, attributes(event))]
+pub fn derive_server_event(input: TokenStream) -> TokenStream {
+    server_event::derive(input.into()).into()
 }

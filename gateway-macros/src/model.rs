@@ -96,6 +96,8 @@ pub(crate) struct Param<'a> {
     pub(crate) ty: &'a Type,
     /// Extractor or payload.
     pub(crate) role: Role,
+    /// The name it is bound to (`msg` in `msg: T` or `Valid(msg): Valid<T>`), for contracts.
+    pub(crate) name: String,
     /// `SocketRef` / `SocketIo`: the prelude's aliases name the app's adapter, so the
     /// adapter-generic impl needs a where-clause for them. Every other extractor must be
     /// generic over the adapter itself (as socketioxide asks of custom extractors).
@@ -382,6 +384,7 @@ impl<'a> Handler<'a> {
                 ty,
                 role,
                 adapter_bound,
+                name: binding_name(&pat_type.pat).unwrap_or_else(|| format!("arg{}", params.len())),
             });
         }
 
@@ -413,6 +416,36 @@ impl<'a> Handler<'a> {
             ordered: policies.ordered,
         })
     }
+}
+
+/// The identifier a parameter pattern binds, looking through one tuple-struct layer.
+fn binding_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(ident) => Some(ident.ident.to_string().trim_start_matches('_').to_owned())
+            .filter(|name| !name.is_empty()),
+        syn::Pat::TupleStruct(tuple) if tuple.elems.len() == 1 => binding_name(&tuple.elems[0]),
+        syn::Pat::Type(typed) => binding_name(&typed.pat),
+        _ => None,
+    }
+}
+
+/// The `#[doc = "..."]` lines of an item.
+pub(crate) fn doc_lines(attrs: &[Attribute]) -> Vec<syn::LitStr> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(doc),
+                        ..
+                    }),
+                ..
+            }) => Some(doc.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The impl block with our attributes removed, to be emitted as the user wrote it.

@@ -1,0 +1,7 @@
+//! `asyncapi.yaml`: placeholder, written next.
+
+use super::Contracts;
+
+pub(super) fn render(_contracts: &Contracts) -> String {
+    String::new()
+}

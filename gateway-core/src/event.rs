@@ -1,0 +1,51 @@
+//! Emitting [`ServerEvent`]s: the event name comes from the payload's type, so it is
+//! written once, on the type, and the exported contracts know it.
+
+use std::future::Future;
+
+use socketioxide::adapter::Adapter;
+use socketioxide::operators::BroadcastOperators;
+use socketioxide::socket::Socket;
+use socketioxide::{BroadcastError, SendError, SocketIo};
+
+use crate::contract::ServerEvent;
+
+/// `socket.emit_event(&msg)`: emits a [`ServerEvent`] to one socket.
+pub trait EmitEvent {
+    /// Emits `event` under its [`ServerEvent::NAME`].
+    fn emit_event<E: ServerEvent>(&self, event: &E) -> Result<(), SendError>;
+}
+
+impl<A: Adapter> EmitEvent for Socket<A> {
+    fn emit_event<E: ServerEvent>(&self, event: &E) -> Result<(), SendError> {
+        self.emit(E::NAME, event)
+    }
+}
+
+/// `io.emit_event(&msg).await`, `socket.to(room).emit_event(&msg).await`: broadcasts a
+/// [`ServerEvent`].
+pub trait BroadcastEvent {
+    /// Broadcasts `event` under its [`ServerEvent::NAME`].
+    fn emit_event<E: ServerEvent>(
+        self,
+        event: &E,
+    ) -> impl Future<Output = Result<(), BroadcastError>> + Send;
+}
+
+impl<A: Adapter> BroadcastEvent for BroadcastOperators<A> {
+    fn emit_event<E: ServerEvent>(
+        self,
+        event: &E,
+    ) -> impl Future<Output = Result<(), BroadcastError>> + Send {
+        self.emit(E::NAME, event)
+    }
+}
+
+impl<A: Adapter> BroadcastEvent for &SocketIo<A> {
+    fn emit_event<E: ServerEvent>(
+        self,
+        event: &E,
+    ) -> impl Future<Output = Result<(), BroadcastError>> + Send {
+        self.broadcast().emit(E::NAME, event)
+    }
+}
