@@ -671,3 +671,31 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::export_contracts_flag;
+
+    fn flag(args: &[&str]) -> Option<String> {
+        let args = std::iter::once("app")
+            .chain(args.iter().copied())
+            .map(Into::into);
+        export_contracts_flag(args)
+            .expect("valid")
+            .map(|dir| dir.display().to_string())
+    }
+
+    #[test]
+    fn the_export_flag_takes_a_directory() {
+        assert_eq!(flag(&[]), None);
+        assert_eq!(flag(&["--export-contracts", "out"]), Some("out".to_owned()));
+        assert_eq!(
+            flag(&["-v", "--export-contracts=out/x"]),
+            Some("out/x".to_owned())
+        );
+        let missing = std::iter::once("app")
+            .chain(["--export-contracts"])
+            .map(Into::into);
+        assert!(export_contracts_flag(missing).is_err());
+    }
+}

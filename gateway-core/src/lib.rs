@@ -78,9 +78,6 @@ pub use gateway_macros::{
     ordered, subscribe, throttle,
 };
 
-/// schemars, re-exported so apps use the same version for `#[derive(JsonSchema)]`.
-pub use schemars;
-
 /// socketioxide, re-exported so apps use the same version.
 pub use socketioxide;
 

@@ -190,10 +190,21 @@ fn contract_fn(p: &TokenStream, gateway: &Gateway<'_>, emits: &[syn::Type]) -> T
         let (ack, codes) = match handler.output {
             Output::Unit => (quote!(#p::Shape::null()), quote!(&[])),
             Output::Value(ty) => (probe(ty), quote!(&[])),
-            Output::Result(ty) => (
-                probe(&quote!(<#ty as #p::IntoAck>::Data)),
-                quote!((&&#p::CodesProbe::<<#ty as #p::ResultParts>::Err>::new()).__gw_codes()),
-            ),
+            Output::Result(ty) => {
+                // `Result<T, E>` as written gives T and E directly; an alias
+                // (`ChatResult<T>`) goes through `ResultParts`.
+                let (ok, err) = match result_args(ty) {
+                    Some((ok, err)) => (quote!(#ok), quote!(#err)),
+                    None => (
+                        quote!(<#ty as #p::ResultParts>::Ok),
+                        quote!(<#ty as #p::ResultParts>::Err),
+                    ),
+                };
+                (
+                    probe(&ok),
+                    quote!((&&#p::CodesProbe::<#err>::new()).__gw_codes()),
+                )
+            }
         };
         let docs = model::doc_lines(&handler.method.attrs);
         Some(quote! {{
@@ -210,6 +221,28 @@ fn contract_fn(p: &TokenStream, gateway: &Gateway<'_>, emits: &[syn::Type]) -> T
             #(#emits)*
             #(#events)*
         }
+    }
+}
+
+/// `T` and `E` of a return type written `Result<T, E>` (any path ending in `Result`).
+fn result_args(ty: &syn::Type) -> Option<(&syn::Type, &syn::Type)> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    match (types.next(), types.next(), types.next()) {
+        (Some(ok), Some(err), None) => Some((ok, err)),
+        _ => None,
     }
 }
 

@@ -22,20 +22,20 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
 fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
     let mut name = None;
+    let mut krate: Option<syn::Path> = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("event")) {
         if name.is_some() {
             cx.error_spanned_by(attr, "`#[event(...)]` specified more than once");
             continue;
         }
-        match attr.parse_args::<syn::LitStr>() {
-            Ok(lit) => {
-                check::check_event_name(&cx, &lit, Direction::FromServer);
-                name = Some(lit);
+        match attr.parse_args::<EventArgs>() {
+            Ok(args) => {
+                check::check_event_name(&cx, &args.name, Direction::FromServer);
+                name = Some(args.name);
+                krate = args.krate;
             }
-            Err(_) => cx.error_spanned_by(
-                attr,
-                "expected the event name as a string literal: `#[event(\"new-message\")]`",
-            ),
+            Err(err) if matches!(attr.meta, syn::Meta::List(_)) => cx.push(err),
+            Err(_) => cx.error_spanned_by(attr, EXPECTED_NAME),
         }
     }
     if name.is_none() && !input.attrs.iter().any(|a| a.path().is_ident("event")) {
@@ -49,11 +49,43 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         return Ok(TokenStream::new());
     };
     let ident = &input.ident;
+    let krate = krate.unwrap_or_else(|| syn::parse_quote!(::gateway_core));
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         #[automatically_derived]
-        impl #impl_generics ::gateway_core::ServerEvent for #ident #ty_generics #where_clause {
+        impl #impl_generics #krate::ServerEvent for #ident #ty_generics #where_clause {
             const NAME: &'static str = #name;
         }
     })
+}
+
+const EXPECTED_NAME: &str =
+    "expected the event name as a string literal: `#[event(\"new-message\")]`";
+
+/// `"name"` or `"name", crate = "::path"` (for a renamed `gateway-core` dependency).
+struct EventArgs {
+    name: syn::LitStr,
+    krate: Option<syn::Path>,
+}
+
+impl syn::parse::Parse for EventArgs {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let name = input
+            .parse()
+            .map_err(|err| syn::Error::new(err.span(), EXPECTED_NAME))?;
+        if input.is_empty() {
+            return Ok(Self { name, krate: None });
+        }
+        input.parse::<syn::Token![,]>()?;
+        input.parse::<syn::Token![crate]>()?;
+        input.parse::<syn::Token![=]>()?;
+        let path: syn::LitStr = input.parse()?;
+        let krate = path
+            .parse()
+            .map_err(|_| syn::Error::new(path.span(), "expected a crate path, like `\"::gw\"`"))?;
+        Ok(Self {
+            name,
+            krate: Some(krate),
+        })
+    }
 }

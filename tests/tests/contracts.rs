@@ -266,6 +266,26 @@ fn the_export_is_deterministic() {
     assert_eq!(a.asyncapi(), b.asyncapi());
 }
 
+/// The chat example commits its contracts; they must match its gateways.
+#[test]
+fn the_chat_examples_committed_contracts_are_current() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/chat/contracts");
+    let contracts = example_chat::app().contracts();
+    assert!(contracts.untyped().is_empty(), "{:?}", contracts.untyped());
+    for (file, actual) in [
+        ("events.ts", contracts.typescript()),
+        ("asyncapi.yaml", contracts.asyncapi()),
+    ] {
+        let committed = std::fs::read_to_string(dir.join(file))
+            .unwrap_or_else(|e| panic!("examples/chat/contracts/{file}: {e}"));
+        assert!(
+            committed == actual,
+            "examples/chat/contracts/{file} is stale: regenerate it with \
+             `cargo run -p example-chat -- --export-contracts examples/chat/contracts` and commit it"
+        );
+    }
+}
+
 #[test]
 fn dump_model() {
     if std::env::var_os("DUMP_CONTRACTS").is_some() {

@@ -18,6 +18,10 @@
 //! Server → client: `new-message` (`Message`, to the room), `user-typing` and
 //! `user-stopped-typing` (to the others in the room), `online-users` (sorted user ids, to
 //! everyone on `/chat`), `notification` (to `user:<id>`, from `POST /notify/{user}`).
+//!
+//! The same contract, generated from this file, is committed as TypeScript
+//! (`contracts/events.ts`) and AsyncAPI (`contracts/asyncapi.yaml`); regenerate both with
+//! `cargo run -p example-chat -- --export-contracts examples/chat/contracts`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -29,13 +33,14 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
+use gateway_core::contract::ContractInfo;
 use gateway_core::prelude::*;
 use gateway_core::socketioxide::socket::Sid;
 use validator::{ValidationError, ValidationErrors};
 
 // ANCHOR: payloads
 /// `send-message`'s payload, validated before the handler runs.
-#[derive(Debug, Deserialize, Validate)]
+#[derive(Debug, Deserialize, Validate, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SendMessage {
     /// The project whose chat room receives the message.
@@ -50,7 +55,8 @@ pub struct SendMessage {
 }
 
 /// A saved message: the ack of `send-message` and the payload of `new-message`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema, ServerEvent)]
+#[event("new-message")]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Assigned by the store, increasing from 1.
@@ -67,7 +73,7 @@ pub struct Message {
 // ANCHOR_END: payloads
 
 /// `typing`'s payload.
-#[derive(Debug, Deserialize, Validate)]
+#[derive(Debug, Deserialize, Validate, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
     /// The project whose chat room receives the message.
@@ -81,10 +87,11 @@ pub struct Typing {
     pub user_name: Option<String>,
 }
 
-/// A user or project id sent as a bare string (`socket.emit("join-chat-room", "p1")`).
-#[derive(Debug, Deserialize)]
+/// A user or project id sent as a bare string (`socket.emit("join-chat-room", "p1")`):
+/// 1 to 64 letters, digits, `-`, `_` or `.`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(transparent)]
-pub struct Id(pub String);
+pub struct Id(#[schemars(length(min = 1, max = 64))] pub String);
 
 impl Validate for Id {
     fn validate(&self) -> Result<(), ValidationErrors> {
@@ -107,11 +114,45 @@ impl Validate for Id {
 }
 
 /// `{"room": "..."}`, the ack of the join/leave events.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RoomAck {
     /// The room joined or left.
     pub room: String,
 }
+
+// ANCHOR: server-events
+/// Someone in the room started typing (sent to the others in the room).
+#[derive(Debug, Serialize, JsonSchema, ServerEvent)]
+#[event("user-typing")]
+#[serde(rename_all = "camelCase")]
+pub struct UserTyping {
+    /// Who is typing.
+    pub user_id: String,
+    /// Their display name, if they gave one.
+    pub user_name: Option<String>,
+}
+
+/// Someone in the room stopped typing (sent to the others in the room).
+#[derive(Debug, Serialize, JsonSchema, ServerEvent)]
+#[event("user-stopped-typing")]
+#[serde(rename_all = "camelCase")]
+pub struct UserStoppedTyping {
+    /// Who stopped.
+    pub user_id: String,
+}
+
+/// The user ids online on `/chat`, sorted (sent to everyone when it changes).
+#[derive(Debug, Serialize, JsonSchema, ServerEvent)]
+#[event("online-users")]
+#[serde(transparent)]
+pub struct OnlineUsers(pub Vec<String>);
+
+/// A notification for one user, posted to `POST /notify/{user}` (any JSON).
+#[derive(Debug, Serialize, JsonSchema, ServerEvent)]
+#[event("notification")]
+#[serde(transparent)]
+pub struct Notification(pub serde_json::Value);
+// ANCHOR_END: server-events
 
 // ANCHOR: errors
 /// The chat's own errors, each with a stable code of its own.
@@ -123,6 +164,8 @@ pub enum ChatError {
 }
 
 impl AppError for ChatError {
+    const CODES: &'static [&'static str] = &["not_in_room"];
+
     fn code(&self) -> &'static str {
         match self {
             ChatError::NotInRoom(_) => "not_in_room",
@@ -236,9 +279,13 @@ pub struct ChatGateway {
     presence: Arc<Presence>,
 }
 
-#[gateway(namespace = "/chat")]
+#[gateway(
+    namespace = "/chat",
+    emits(Message, UserTyping, UserStoppedTyping, OnlineUsers, Notification)
+)]
 #[intercept(EventLog)]
 impl ChatGateway {
+    /// Joins `user:<id>` (where notifications arrive) and announces the user as online.
     #[subscribe("join-user-room")]
     async fn join_user_room(
         &self,
@@ -248,13 +295,14 @@ impl ChatGateway {
     ) -> RoomAck {
         let room = format!("user:{}", user.0);
         socket.join(room.clone());
-        let online = self.presence.set(socket.id, user.0);
+        let online = OnlineUsers(self.presence.set(socket.id, user.0));
         if let Some(chat) = io.of("/chat") {
-            chat.emit("online-users", &online).await.ok();
+            chat.emit_event(&online).await.ok();
         }
         RoomAck { room }
     }
 
+    /// Joins a project's chat room, `group:<id>`.
     #[subscribe("join-chat-room")]
     async fn join_chat_room(&self, socket: SocketRef, Valid(project): Valid<Id>) -> RoomAck {
         let room = format!("group:{}", project.0);
@@ -262,6 +310,7 @@ impl ChatGateway {
         RoomAck { room }
     }
 
+    /// Leaves a project's chat room.
     #[subscribe("leave-chat-room")]
     async fn leave_chat_room(&self, socket: SocketRef, Valid(project): Valid<Id>) -> RoomAck {
         let room = format!("group:{}", project.0);
@@ -286,11 +335,12 @@ impl ChatGateway {
             return Err(ChatError::NotInRoom(room));
         }
         let message = self.store.save(msg);
-        socket.within(room).emit("new-message", &message).await.ok();
+        socket.within(room).emit_event(&message).await.ok();
         Ok(message)
     }
     // ANCHOR_END: send-message
 
+    /// The project's last 50 messages, oldest first.
     #[subscribe("get-messages")]
     async fn get_messages(&self, Valid(project): Valid<Id>) -> Vec<Message> {
         self.store.recent(&project.0, 50)
@@ -300,20 +350,24 @@ impl ChatGateway {
     #[subscribe("typing")]
     #[throttle(limit = 10, per = "1s")]
     async fn typing(&self, socket: SocketRef, Valid(t): Valid<Typing>) {
-        let body = serde_json::json!({ "userId": t.user_id, "userName": t.user_name });
+        let event = UserTyping {
+            user_id: t.user_id,
+            user_name: t.user_name,
+        };
         socket
             .to(format!("group:{}", t.project_id))
-            .emit("user-typing", &body)
+            .emit_event(&event)
             .await
             .ok();
     }
 
+    /// To the others in the room only.
     #[subscribe("stop-typing")]
     async fn stop_typing(&self, socket: SocketRef, Valid(t): Valid<Typing>) {
-        let body = serde_json::json!({ "userId": t.user_id });
+        let event = UserStoppedTyping { user_id: t.user_id };
         socket
             .to(format!("group:{}", t.project_id))
-            .emit("user-stopped-typing", &body)
+            .emit_event(&event)
             .await
             .ok();
     }
@@ -323,7 +377,7 @@ impl ChatGateway {
         if let Some(online) = self.presence.remove(socket.id)
             && let Some(chat) = io.of("/chat")
         {
-            chat.emit("online-users", &online).await.ok();
+            chat.emit_event(&OnlineUsers(online)).await.ok();
         }
     }
 }
@@ -342,7 +396,7 @@ async fn notify(
     let delivered = of(room.clone()).map_or(0, |to| to.sockets().len());
     of(room)
         .ok_or(StatusCode::SERVICE_UNAVAILABLE)?
-        .emit("notification", &body)
+        .emit_event(&Notification(body))
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
     Ok((
@@ -357,6 +411,12 @@ async fn notify(
 /// HTTP route next to Socket.IO.
 pub fn app() -> GatewayApp {
     GatewayApp::new()
+        .contract_info(ContractInfo {
+            title: "Project chat".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            host: "localhost:3000".to_owned(),
+            path: "/socket.io".to_owned(),
+        })
         .provide(Arc::new(MessageStore::default()))
         .provide(Arc::new(Presence::default()))
         .routes(|io| {

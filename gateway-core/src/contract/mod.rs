@@ -34,6 +34,11 @@ use crate::error::AppError;
 /// it with [`EmitEvent`](crate::EmitEvent) (`socket.emit_event(&msg)`,
 /// `io.to(room).emit_event(&msg).await`); list it in `#[gateway(emits(NewMessage))]` so the
 /// exported contracts include it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a server event",
+    label = "not a `ServerEvent`",
+    note = "derive it on the payload type: `#[derive(Serialize, JsonSchema, ServerEvent)]` with `#[event(\"name\")]`"
+)]
 pub trait ServerEvent: serde::Serialize {
     /// The event name clients listen to.
     const NAME: &'static str;
@@ -286,14 +291,17 @@ fn join_doc(lines: &[&str]) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-/// `Result<T, E>` (or an alias of it) split into its parts, for the error codes of `E`.
+/// A `Result<T, E>` alias (`ChatResult<T>`) split into its parts, for the contracts.
 #[doc(hidden)]
 pub trait ResultParts {
+    /// The success type.
+    type Ok;
     /// The error type.
     type Err;
 }
 
 impl<T, E> ResultParts for Result<T, E> {
+    type Ok = T;
     type Err = E;
 }
 

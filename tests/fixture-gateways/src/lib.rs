@@ -13,7 +13,15 @@ pub mod hygiene {
     #[derive(::std::default::Default)]
     pub struct LibGateway;
 
-    #[::gw::gateway(namespace = "/lib", crate = "::gw")]
+    /// A server event, named once on its type.
+    #[derive(::serde::Serialize, ::gw::ServerEvent)]
+    #[event("lib:hello", crate = "::gw")]
+    pub struct Hello {
+        /// Who says hello.
+        pub from: ::std::string::String,
+    }
+
+    #[::gw::gateway(namespace = "/lib", crate = "::gw", emits(Hello))]
     impl LibGateway {
         #[subscribe("lib:whoami")]
         async fn whoami(&self, socket: ::gw::SocketRef) -> ::std::string::String {

@@ -1,0 +1,12 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat", emits = "new-message")]
+impl Chat {
+    #[subscribe("ping")]
+    async fn ping(&self) {}
+}
+
+fn main() {}

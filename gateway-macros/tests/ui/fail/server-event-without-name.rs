@@ -1,0 +1,8 @@
+use gateway_core::prelude::*;
+
+#[derive(Serialize, ServerEvent)]
+struct NewMessage {
+    text: String,
+}
+
+fn main() {}
