@@ -182,6 +182,13 @@ pub trait AppError: std::error::Error {
 impl<E: AppError> From<E> for WsError {
     fn from(err: E) -> Self {
         let code = err.code();
+        if !E::CODES.is_empty() && !E::CODES.contains(&code) {
+            tracing::warn!(
+                code,
+                error_type = std::any::type_name::<E>(),
+                "error code missing from `AppError::CODES`: the exported contracts do not list it"
+            );
+        }
         if code == code::INTERNAL {
             tracing::error!(error = %err, "handler failed with an internal error");
             return WsError::internal();

@@ -406,17 +406,22 @@ async fn notify(
 }
 // ANCHOR_END: http
 
+/// Title, version and server of the exported contracts (`--export-contracts DIR`).
+pub fn contract_info() -> ContractInfo {
+    ContractInfo {
+        title: "Project chat".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        host: "localhost:3000".to_owned(),
+        path: "/socket.io".to_owned(),
+    }
+}
+
 // ANCHOR: app
 /// The chat app: dependencies provided by type, the gateway found in the registry, and an
 /// HTTP route next to Socket.IO.
 pub fn app() -> GatewayApp {
     GatewayApp::new()
-        .contract_info(ContractInfo {
-            title: "Project chat".to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            host: "localhost:3000".to_owned(),
-            path: "/socket.io".to_owned(),
-        })
+        .contract_info(contract_info())
         .provide(Arc::new(MessageStore::default()))
         .provide(Arc::new(Presence::default()))
         .routes(|io| {
