@@ -12,15 +12,13 @@
 //! `python3 -m pip install -r tests/interop/python/requirements.txt`.
 
 use std::fmt::Write as _;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use gateway_core::prelude::*;
 use gateway_core::testing::TestServer;
+use gateway_tests::process::{Output, kill};
 
 /// Each client's whole run must finish within this.
 const RUN_TIMEOUT: Duration = Duration::from_secs(90);
@@ -263,57 +261,5 @@ async fn run(command: &mut Command, what: &'static str) -> Run {
         status,
         stdout: stdout.finish().await,
         stderr: stderr.finish().await,
-    }
-}
-
-/// Kills the child and, on Unix, the rest of its process group.
-fn kill(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        let group = format!("-{}", child.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// A pipe drained by a thread into a shared buffer, so a full pipe never blocks the child
-/// and whatever was written is still there if the pipe is never closed.
-struct Output {
-    buffer: Arc<Mutex<Vec<u8>>>,
-    reader: JoinHandle<()>,
-}
-
-impl Output {
-    fn capture(mut pipe: impl Read + Send + 'static) -> Self {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&buffer);
-        let reader = std::thread::spawn(move || {
-            let mut chunk = [0_u8; 8192];
-            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-                sink.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .extend_from_slice(&chunk[..n]);
-            }
-        });
-        Self { buffer, reader }
-    }
-
-    /// Waits up to 5 s for the pipe to close, then returns what was read.
-    async fn finish(self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !self.reader.is_finished() && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let bytes = self
-            .buffer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        String::from_utf8_lossy(&bytes).into_owned()
     }
 }
