@@ -10,16 +10,18 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::serve::ListenerExt;
+use socketioxide::ParserConfig;
 use socketioxide::layer::SocketIoLayer;
-use socketioxide::{ParserConfig, SocketIo};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::SocketIo;
 use crate::ack::AckMode;
 use crate::contract::{ContractBuilder, ContractInfo, Contracts};
 use crate::dispatch::{AppContext, NamespaceBuilder, OnConnect};
+use crate::drain::Drain;
 use crate::gateway::{BuildOutcome, DefaultAdapter, GatewayDescriptor, GatewayType, Location};
 use crate::intercept::{Interceptor, InterceptorRef};
 use crate::providers::{MissingProvider, Providers};
@@ -70,6 +72,43 @@ pub struct GatewayConfig {
     /// Beyond it, an event is answered `rate_limited` at once instead of queued, so a
     /// client that sends faster than its handler runs cannot grow the server's memory.
     pub max_ordered_backlog: usize,
+    /// Where namespaces keep their sockets and rooms: in memory, or Redis for several
+    /// nodes (default: Redis when `GATEWAY_REDIS_URL` is set, otherwise in memory).
+    pub adapter: AdapterConfig,
+    /// On shutdown, how long events already being handled may take to finish before the
+    /// sockets are disconnected anyway (10 s).
+    pub shutdown_timeout: Duration,
+}
+
+/// Where namespaces keep their sockets and rooms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AdapterConfig {
+    /// Redis at the URL in the `GATEWAY_REDIS_URL` environment variable when it is set and
+    /// not empty, otherwise in memory.
+    #[default]
+    FromEnv,
+    /// In memory: this process only, whatever the environment says.
+    Memory,
+    /// Redis (>= 7) at this URL (`redis://host:6379/0`): broadcasts, rooms and socket
+    /// queries span every node that uses the same Redis. Needs the `redis` feature.
+    Redis(String),
+}
+
+/// The environment variable [`AdapterConfig::FromEnv`] reads.
+pub const REDIS_URL_ENV: &str = "GATEWAY_REDIS_URL";
+
+impl AdapterConfig {
+    /// The Redis URL this choice resolves to, if any.
+    fn redis_url(&self) -> Option<String> {
+        match self {
+            AdapterConfig::FromEnv => std::env::var(REDIS_URL_ENV)
+                .ok()
+                .filter(|url| !url.trim().is_empty()),
+            AdapterConfig::Memory => None,
+            AdapterConfig::Redis(url) => Some(url.clone()),
+        }
+    }
 }
 
 impl Default for GatewayConfig {
@@ -89,6 +128,8 @@ impl Default for GatewayConfig {
             binary_completion_timeout: Duration::from_secs(10),
             allowed_origins: None,
             max_ordered_backlog: 1024,
+            adapter: AdapterConfig::FromEnv,
+            shutdown_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -134,6 +175,24 @@ pub enum StartupError {
     /// The listener could not be bound.
     #[error("cannot listen: {0}")]
     Bind(#[from] std::io::Error),
+    /// Redis did not answer at startup, or refused a namespace's subscriptions.
+    #[error(
+        "cannot use Redis at {url}: {reason}. Check that Redis (>= 7) runs there and that the URL (GatewayApp::redis or {REDIS_URL_ENV}) is right"
+    )]
+    Redis {
+        /// The URL, its password hidden.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// A Redis URL was given to a build without the `redis` feature.
+    #[error(
+        "a Redis URL was given ({url}) but gateway-core was built without its `redis` feature: enable it (gateway-core = {{ features = [\"redis\"] }}), or unset {REDIS_URL_ENV}"
+    )]
+    RedisNotEnabled {
+        /// The URL, its password hidden.
+        url: String,
+    },
 }
 
 type RoutesFn = Box<dyn FnOnce(SocketIo) -> Router + Send>;
@@ -316,6 +375,26 @@ impl GatewayApp {
         self
     }
 
+    /// Uses Redis (>= 7) at `url` (`redis://127.0.0.1:6379`) so that several nodes share
+    /// rooms, broadcasts and socket queries. Needs the `redis` feature. Without this call,
+    /// the `GATEWAY_REDIS_URL` environment variable is read at startup.
+    pub fn redis(mut self, url: impl Into<String>) -> Self {
+        self.config.adapter = AdapterConfig::Redis(url.into());
+        self
+    }
+
+    /// Keeps namespaces in memory (one process), ignoring `GATEWAY_REDIS_URL`.
+    pub fn in_memory(mut self) -> Self {
+        self.config.adapter = AdapterConfig::Memory;
+        self
+    }
+
+    /// How long events already being handled may take to finish on shutdown (10 s).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.config.shutdown_timeout = timeout;
+        self
+    }
+
     /// HTTP routes served next to Socket.IO. The closure gets the `SocketIo` handle so
     /// routes can emit to namespaces and rooms.
     pub fn routes(mut self, routes: impl FnOnce(SocketIo) -> Router + Send + 'static) -> Self {
@@ -341,7 +420,11 @@ impl GatewayApp {
             return Err(StartupError::EmptyRegistry);
         }
 
-        let (layer, io) = SocketIo::builder()
+        #[cfg(feature = "redis")]
+        let adapter = adapter_state(&config.adapter).await?;
+        #[cfg(not(feature = "redis"))]
+        adapter_state(&config.adapter)?;
+        let builder = socketioxide::SocketIo::builder()
             .req_path(config.path.clone())
             .ping_interval(config.ping_interval)
             .ping_timeout(config.ping_timeout)
@@ -356,8 +439,10 @@ impl GatewayApp {
                     .max_incoming_binaries(config.max_binary_attachments)
                     .max_incoming_binary_buf_size(config.max_binary_size)
                     .packet_completion_timeout(config.binary_completion_timeout),
-            )
-            .build_layer();
+            );
+        #[cfg(feature = "redis")]
+        let builder = builder.with_adapter::<DefaultAdapter>(adapter);
+        let (layer, io) = builder.build_layer();
         providers.insert(io.clone());
 
         // Instances first: built from providers unless handed in.
@@ -391,6 +476,7 @@ impl GatewayApp {
             report_exceptions: config.report_exceptions,
             interceptors: interceptors.into(),
             max_ordered_backlog: config.max_ordered_backlog,
+            drain: Drain::default(),
         });
         let mut namespaces: BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>> =
             BTreeMap::new();
@@ -420,7 +506,17 @@ impl GatewayApp {
                 path: ns.path(),
                 events,
             });
-            io.ns(ns.path(), OnConnect(Arc::new(ns)));
+            let path = ns.path();
+            // With Redis, the namespace exists once its channels are subscribed.
+            #[cfg(feature = "redis")]
+            io.ns(path, OnConnect(Arc::new(ns)))
+                .await
+                .map_err(|err| StartupError::Redis {
+                    url: redis_url_shown(&config.adapter),
+                    reason: format!("namespace `{path}`: {err}"),
+                })?;
+            #[cfg(not(feature = "redis"))]
+            io.ns(path, OnConnect(Arc::new(ns)));
             inits.extend(init);
         }
         for (gateway, init) in inits {
@@ -430,12 +526,19 @@ impl GatewayApp {
         }
 
         let router = routes.map(|routes| routes(io.clone()));
+        let shutdown = Shutdown {
+            cx,
+            io: io.clone(),
+            namespaces: summary.iter().map(|ns| ns.path).collect::<Vec<_>>().into(),
+            timeout: config.shutdown_timeout,
+        };
         Ok(Gateways {
             layer,
             io,
             router,
             namespaces: summary,
             allowed_origins: config.allowed_origins.map(Arc::from),
+            shutdown,
         })
     }
 
@@ -450,11 +553,13 @@ impl GatewayApp {
     /// Binds `addr` and serves in a background task; returns at once with a handle. Use
     /// `127.0.0.1:0` to get a free port (see [`Server::local_addr`]).
     pub async fn bind(self, addr: impl ToSocketAddrs) -> Result<Server, StartupError> {
-        let (router, io) = self.into_router().await?;
+        let gateways = self.build().await?;
+        let io = gateways.io.clone();
+        let shutdown = gateways.shutdown();
+        let router = gateways.into_router();
         let listener = TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let closing = io.clone();
         // Acks are small writes answered by small writes: without TCP_NODELAY, Nagle's
         // algorithm and delayed ACKs stall them by tens of milliseconds (Node's socket.io
         // disables it too).
@@ -466,11 +571,10 @@ impl GatewayApp {
         let task = tokio::spawn(async move {
             axum::serve(listener, router)
                 .with_graceful_shutdown(async move {
-                    // A dropped sender also stops the server.
+                    // Stops accepting connections; a dropped sender also stops the server.
+                    // Open ones (upgraded WebSockets are not covered by hyper's graceful
+                    // shutdown) end when `Shutdown::run` closes the sockets.
                     let _ = stop_rx.await;
-                    // Disconnect every socket cleanly; upgraded WebSocket connections are
-                    // not covered by hyper's graceful shutdown.
-                    closing.close().await;
                 })
                 .await
         });
@@ -480,11 +584,12 @@ impl GatewayApp {
             io,
             stop: Some(stop_tx),
             task,
+            shutdown,
         })
     }
 
-    /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully: every
-    /// socket gets a server disconnect and the listener closes.
+    /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully (see
+    /// [`Server::shutdown`]) and returns `Ok`, so the process exits 0.
     ///
     /// Run with `--export-contracts DIR` (`cargo run -- --export-contracts contracts`), it
     /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see [`contracts`](Self::contracts))
@@ -514,8 +619,9 @@ impl GatewayApp {
         }
         let server = self.bind(addr).await?;
         shutdown_signal().await;
-        tracing::info!("shutting down");
+        tracing::info!("shutdown signal received");
         server.shutdown().await?;
+        tracing::info!("stopped");
         Ok(())
     }
 }
@@ -546,15 +652,22 @@ fn export_contracts_flag(
 /// What [`GatewayApp::build`] produced.
 #[must_use]
 pub struct Gateways {
-    layer: SocketIoLayer,
+    layer: SocketIoLayer<DefaultAdapter>,
     /// The handle to emit from services and HTTP routes.
     pub io: SocketIo,
     router: Option<Router>,
     namespaces: Vec<NamespaceSummary>,
     allowed_origins: Option<Arc<[String]>>,
+    shutdown: Shutdown,
 }
 
 impl Gateways {
+    /// The graceful shutdown of these gateways, for apps that serve the router themselves:
+    /// stop your listener, then `shutdown.run().await`.
+    pub fn shutdown(&self) -> Shutdown {
+        self.shutdown.clone()
+    }
+
     /// The routes given to [`GatewayApp::routes`] (or an empty router), with Socket.IO on.
     pub fn into_router(self) -> Router {
         let router = self.router.clone().unwrap_or_default();
@@ -606,6 +719,7 @@ pub struct Server {
     io: SocketIo,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    shutdown: Shutdown,
 }
 
 impl Server {
@@ -619,16 +733,116 @@ impl Server {
         &self.io
     }
 
-    /// Disconnects every socket and stops listening; returns when the server has stopped.
+    /// Shuts down gracefully and returns when the server has stopped: stops accepting
+    /// connections, answers new events `unavailable`, waits (up to the
+    /// [`shutdown_timeout`](GatewayApp::shutdown_timeout)) for the events being handled to
+    /// send their acks, sends every socket a server disconnect, and closes.
     pub async fn shutdown(mut self) -> std::io::Result<()> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.shutdown.run().await;
         match (&mut self.task).await {
             Ok(result) => result,
             Err(join) => Err(std::io::Error::other(join)),
         }
     }
+}
+
+/// The graceful shutdown of an app's gateways (see [`Server::shutdown`]). Cheap to clone.
+#[derive(Clone)]
+pub struct Shutdown {
+    cx: Arc<AppContext>,
+    io: SocketIo,
+    namespaces: Arc<[&'static str]>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for Shutdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shutdown")
+            .field("namespaces", &self.namespaces)
+            .field("timeout", &self.timeout)
+            .field("in_flight", &self.cx.drain.in_flight())
+            .finish()
+    }
+}
+
+impl Shutdown {
+    /// Refuses new events and sockets, waits for the events in flight (bounded), then
+    /// disconnects every socket of this node (clients see `io server disconnect`) and
+    /// closes the server. Calling it again does nothing more.
+    pub async fn run(&self) {
+        self.cx.drain.begin();
+        let in_flight = self.cx.drain.in_flight();
+        if in_flight > 0 {
+            tracing::info!(in_flight, timeout = ?self.timeout, "waiting for events in flight");
+        }
+        let left = self.cx.drain.wait_idle(self.timeout).await;
+        if left > 0 {
+            tracing::warn!(
+                left,
+                "shutdown timeout: disconnecting with events still running"
+            );
+        }
+        for path in self.namespaces.iter() {
+            if let Some(ns) = self.io.of(*path) {
+                // This node's sockets only: with Redis, `disconnect` would reach every node.
+                if let Err(err) = ns.local().disconnect().await {
+                    tracing::debug!(namespace = path, %err, "disconnect on shutdown");
+                }
+            }
+        }
+        self.io.close().await;
+    }
+}
+
+/// Builds the adapter's state: in memory, or connected to Redis.
+#[cfg(feature = "redis")]
+async fn adapter_state(
+    adapter: &AdapterConfig,
+) -> Result<crate::cluster::ClusterState, StartupError> {
+    use crate::cluster::ClusterState;
+    match adapter.redis_url() {
+        None => Ok(ClusterState::memory()),
+        Some(url) => {
+            let state = ClusterState::redis(&url)
+                .await
+                .map_err(|reason| StartupError::Redis {
+                    url: crate::cluster::redact(&url),
+                    reason,
+                })?;
+            tracing::info!(redis = %crate::cluster::redact(&url), "cluster adapter: Redis");
+            Ok(state)
+        }
+    }
+}
+
+/// Without the `redis` feature, only checks that no Redis URL was asked for.
+#[cfg(not(feature = "redis"))]
+fn adapter_state(adapter: &AdapterConfig) -> Result<(), StartupError> {
+    match adapter.redis_url() {
+        None => Ok(()),
+        Some(url) => Err(StartupError::RedisNotEnabled {
+            url: redact_password(&url),
+        }),
+    }
+}
+
+#[cfg(not(feature = "redis"))]
+fn redact_password(url: &str) -> String {
+    match url.split_once('@') {
+        Some((_, host)) => format!("***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(feature = "redis")]
+fn redis_url_shown(adapter: &AdapterConfig) -> String {
+    adapter.redis_url().map_or_else(
+        || "(in memory)".to_owned(),
+        |url| crate::cluster::redact(&url),
+    )
 }
 
 /// Refuses requests from a browser origin outside the allowlist. Browsers do not apply

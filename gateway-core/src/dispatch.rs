@@ -11,7 +11,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use serde::Serialize;
@@ -23,8 +23,10 @@ use socketioxide::handler::{
 };
 use socketioxide::socket::{DisconnectReason, Socket};
 use socketioxide_core::Value;
+use tracing::Instrument;
 
 use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, IntoAck, NestError, OkEnvelope};
+use crate::drain::{Drain, InFlight};
 use crate::error::WsError;
 use crate::extract::{Parts, PartsKind};
 use crate::gateway::Location;
@@ -45,6 +47,56 @@ pub(crate) struct AppContext {
     pub(crate) report_exceptions: bool,
     pub(crate) interceptors: Arc<[InterceptorRef]>,
     pub(crate) max_ordered_backlog: usize,
+    /// Events in flight, for graceful shutdown.
+    pub(crate) drain: Drain,
+}
+
+impl AppContext {
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self {
+            providers: Providers::default(),
+            report_exceptions: false,
+            interceptors: Arc::new([]),
+            max_ordered_backlog: 1,
+            drain: Drain::default(),
+        }
+    }
+}
+
+/// The event's `tracing` span (disabled unless `gateway_core::event` is enabled at DEBUG)
+/// and, when it is enabled, the dispatch time for its latency.
+struct Trace {
+    span: tracing::Span,
+    started: Option<Instant>,
+}
+
+impl Trace {
+    fn start(namespace: &'static str, event: &'static str, sid: socketioxide::socket::Sid) -> Self {
+        let span = tracing::debug_span!(
+            target: "gateway_core::event",
+            "event",
+            namespace,
+            event,
+            sid = %sid,
+            outcome = tracing::field::Empty,
+            latency_us = tracing::field::Empty,
+        );
+        let started = (!span.is_disabled()).then(Instant::now);
+        Self { span, started }
+    }
+
+    fn finish(&self, result: Result<(), &WsError>) {
+        let Some(started) = self.started else { return };
+        let outcome = match result {
+            Ok(()) => "ok",
+            Err(err) => err.code(),
+        };
+        let latency = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.span.record("outcome", outcome);
+        self.span.record("latency_us", latency);
+        tracing::debug!(target: "gateway_core::event", parent: &self.span, outcome, latency_us = latency, "event handled");
+    }
 }
 
 /// One incoming event, handed to a handler's erased entry point.
@@ -52,10 +104,12 @@ pub(crate) struct Call<A: Adapter> {
     socket: Arc<Socket<A>>,
     value: Value,
     ack_id: Option<i64>,
-    cx: Arc<AppContext>,
+    /// The app context; counts the event as in flight until the reply is sent.
+    cx: InFlight,
     event: &'static str,
     mode: AckMode,
     watch: Option<Watch>,
+    trace: Trace,
 }
 
 impl<A: Adapter> Call<A> {
@@ -68,6 +122,7 @@ impl<A: Adapter> Call<A> {
             event: self.event,
             mode: self.mode,
             watch: self.watch,
+            trace: self.trace,
         };
         reply.send::<()>(Err(err));
     }
@@ -77,19 +132,22 @@ impl<A: Adapter> Call<A> {
 struct Reply<A: Adapter> {
     socket: Arc<Socket<A>>,
     ack_id: Option<i64>,
-    cx: Arc<AppContext>,
+    cx: InFlight,
     event: &'static str,
     mode: AckMode,
     watch: Option<Watch>,
+    trace: Trace,
 }
 
 impl<A: Adapter> Reply<A> {
-    /// Tells the interceptors, then sends the ack (or reports the failure).
+    /// Tells the interceptors, then sends the ack (or reports the failure). The event stops
+    /// counting as in flight once the ack is on its socket's queue.
     fn send<T: Serialize>(self, result: Result<T, WsError>) {
         if let Some(watch) = &self.watch {
             // Before the ack goes out, so that whoever sees the ack also sees the record.
             watch.finish(self.socket.ns(), self.event, result.as_ref().map(|_| ()));
         }
+        self.trace.finish(result.as_ref().map(|_| ()));
         respond(
             &self.socket,
             self.ack_id,
@@ -115,6 +173,7 @@ where
         event,
         mode,
         watch,
+        trace,
     } = call;
     let extracted = {
         let mut parts = Parts {
@@ -132,6 +191,7 @@ where
         event,
         mode,
         watch,
+        trace,
     };
     let err = match extracted {
         Ok(Ok(fut)) => return Some((fut, reply)),
@@ -418,38 +478,46 @@ impl<A: Adapter> NamespaceBuilder<A> {
                     return call.fail(WsError::rate_limited(ORDERED_BACKLOG_RETRY));
                 }
                 let guards = guards.clone();
+                let span = call.trace.span.clone();
                 if guards.is_empty() {
                     if let Some((fut, reply)) = extract_call(&*extract, call) {
-                        queue.push(Box::pin(run(fut, reply)));
+                        queue.push(Box::pin(run(fut, reply).instrument(span)));
                     }
                 } else {
                     let extract = extract.clone();
-                    queue.push(Box::pin(async move {
-                        if let Err(err) = check_event_guards(&guards, &call).await {
-                            return call.fail(err);
+                    queue.push(Box::pin(
+                        async move {
+                            if let Err(err) = check_event_guards(&guards, &call).await {
+                                return call.fail(err);
+                            }
+                            if let Some((fut, reply)) = extract_call(&*extract, call) {
+                                run(fut, reply).await;
+                            }
                         }
-                        if let Some((fut, reply)) = extract_call(&*extract, call) {
-                            run(fut, reply).await;
-                        }
-                    }));
+                        .instrument(span),
+                    ));
                 }
                 return;
             }
+            let span = call.trace.span.clone();
             if guards.is_empty() {
                 if let Some((fut, reply)) = extract_call(&*extract, call) {
-                    tokio::spawn(run(fut, reply));
+                    tokio::spawn(run(fut, reply).instrument(span));
                 }
                 return;
             }
             let (guards, extract) = (guards.clone(), extract.clone());
-            tokio::spawn(async move {
-                if let Err(err) = check_event_guards(&guards, &call).await {
-                    return call.fail(err);
+            tokio::spawn(
+                async move {
+                    if let Err(err) = check_event_guards(&guards, &call).await {
+                        return call.fail(err);
+                    }
+                    if let Some((fut, reply)) = extract_call(&*extract, call) {
+                        run(fut, reply).await;
+                    }
                 }
-                if let Some((fut, reply)) = extract_call(&*extract, call) {
-                    run(fut, reply).await;
-                }
-            });
+                .instrument(span),
+            );
         };
         let handler = EventHandler {
             mode: self.mode,
@@ -576,6 +644,18 @@ impl<A: Adapter> Namespace<A> {
         });
         match found {
             Ok((event, handler)) => {
+                let Some(cx) = InFlight::enter(&self.cx) else {
+                    tracing::debug!(ns = self.path, %event, "event refused: shutting down");
+                    return respond::<A, ()>(
+                        &socket,
+                        ack_id,
+                        &self.cx,
+                        event,
+                        handler.mode,
+                        Err(WsError::unavailable()),
+                    );
+                };
+                let trace = Trace::start(self.path, event, socket.id);
                 let watch = Watch::start(
                     &handler.interceptors,
                     self.path,
@@ -587,10 +667,11 @@ impl<A: Adapter> Namespace<A> {
                     socket,
                     value,
                     ack_id,
-                    cx: self.cx.clone(),
+                    cx,
                     event,
                     mode: handler.mode,
                     watch,
+                    trace,
                 });
             }
             Err((event, err)) => {
@@ -791,6 +872,12 @@ impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
         auth: &'a Option<Value>,
     ) -> MiddlewareFuture<'a> {
         let ns = &self.0;
+        if ns.cx.drain.is_draining() {
+            // A node that is shutting down takes no new sockets; the client's reconnection
+            // finds another node.
+            let refused = Box::new(WsError::unavailable().message().to_owned());
+            return Box::pin(std::future::ready(Err(refused as Box<dyn Display + Send>)));
+        }
         if ns.connect_guards.is_empty() {
             install(ns, &s);
             return Box::pin(std::future::ready(Ok(())));

@@ -22,6 +22,9 @@ pub mod code {
     pub const NOT_FOUND: &str = "not_found";
     /// A handler panicked or failed unexpectedly; no internal detail is sent.
     pub const INTERNAL: &str = "internal";
+    /// The server is shutting down and no longer takes events; retry once reconnected
+    /// (to another node).
+    pub const UNAVAILABLE: &str = "unavailable";
 }
 
 /// The error a handler returns, and the error every failing ack carries.
@@ -84,6 +87,15 @@ impl WsError {
     /// `internal`: something failed on the server. The message is fixed so nothing leaks.
     pub fn internal() -> Self {
         Self::new(code::INTERNAL, "internal server error")
+    }
+
+    /// `unavailable`: the server is shutting down (sent for events that arrive while it
+    /// drains).
+    pub fn unavailable() -> Self {
+        Self::new(
+            code::UNAVAILABLE,
+            "the server is shutting down; retry after reconnecting",
+        )
     }
 
     /// `validation_failed`, built from `validator`'s errors. The details map each failing

@@ -15,7 +15,19 @@ use crate::providers::{Injectable, MissingProvider, Providers};
 
 /// The adapter the app runs on. Generated handler code is generic over socketioxide's
 /// `Adapter`; the registry instantiates it for this type.
+///
+/// Without the `redis` feature it is socketioxide's in-memory `LocalAdapter`, exactly what
+/// a hand-written socketioxide server uses.
+#[cfg(not(feature = "redis"))]
 pub type DefaultAdapter = socketioxide::adapter::LocalAdapter;
+
+/// The adapter the app runs on. Generated handler code is generic over socketioxide's
+/// `Adapter`; the registry instantiates it for this type.
+///
+/// With the `redis` feature it is [`ClusterAdapter`](crate::cluster::ClusterAdapter): in
+/// memory, or Redis when the app is given a URL, chosen at startup.
+#[cfg(feature = "redis")]
+pub type DefaultAdapter = crate::cluster::ClusterAdapter;
 
 /// A place in the user's source code, recorded by the macros for startup errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -42,8 +42,11 @@ pub mod ack;
 mod app;
 mod args;
 pub mod auth;
+#[cfg(feature = "redis")]
+pub mod cluster;
 pub mod contract;
 mod dispatch;
+mod drain;
 pub mod error;
 mod event;
 pub mod extract;
@@ -57,7 +60,10 @@ pub mod testing;
 pub mod throttle;
 
 pub use ack::{AckMode, IntoAck};
-pub use app::{GatewayApp, GatewayConfig, Gateways, NamespaceSummary, Server, StartupError};
+pub use app::{
+    AdapterConfig, GatewayApp, GatewayConfig, Gateways, NamespaceSummary, REDIS_URL_ENV, Server,
+    Shutdown, StartupError,
+};
 pub use args::{Arg, Args};
 pub use auth::Claims;
 pub use contract::{Contracts, ServerEvent};

@@ -35,7 +35,7 @@ const ASYNCAPI: &str = "3.0.0";
 const SERVER_ID: &str = "socketio";
 
 /// The codes any failing envelope ack can carry, in the order the guide lists them.
-const FRAMEWORK_CODES: [&str; 7] = [
+const FRAMEWORK_CODES: [&str; 8] = [
     code::BAD_PAYLOAD,
     code::VALIDATION_FAILED,
     code::UNAUTHORIZED,
@@ -43,6 +43,7 @@ const FRAMEWORK_CODES: [&str; 7] = [
     code::RATE_LIMITED,
     code::NOT_FOUND,
     code::INTERNAL,
+    code::UNAVAILABLE,
 ];
 
 /// The event NestJS-mode gateways emit on every failure (DESIGN §2.1).
@@ -981,6 +982,7 @@ mod tests {
                 "rate_limited",
                 "not_found",
                 "internal",
+                "unavailable",
                 "not_member"
             ])
         );

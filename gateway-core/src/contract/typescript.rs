@@ -57,7 +57,7 @@ const INDENT: &str = "  ";
 
 /// The codes any failing envelope ack can carry, in the order the guide lists them, with
 /// what they mean.
-const FRAMEWORK_CODES: [(&str, &str); 7] = [
+const FRAMEWORK_CODES: [(&str, &str); 8] = [
     (code::BAD_PAYLOAD, "the payload could not be decoded"),
     (
         code::VALIDATION_FAILED,
@@ -71,6 +71,10 @@ const FRAMEWORK_CODES: [(&str, &str); 7] = [
     ),
     (code::NOT_FOUND, "no such event or resource"),
     (code::INTERNAL, "the handler failed unexpectedly"),
+    (
+        code::UNAVAILABLE,
+        "the server is shutting down; retry after reconnecting",
+    ),
 ];
 
 /// The event the server reports failures with (DESIGN §2.1).

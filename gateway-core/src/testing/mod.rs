@@ -36,7 +36,7 @@ impl TestServer {
     }
 
     /// The `SocketIo` handle, to emit from the test as a service would.
-    pub fn io(&self) -> &socketioxide::SocketIo {
+    pub fn io(&self) -> &crate::SocketIo {
         self.server.io()
     }
 

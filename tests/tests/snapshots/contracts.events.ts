@@ -23,6 +23,7 @@
  * - `rate_limited`: too many events; `details.retry_after_ms` says when to retry.
  * - `not_found`: no such event or resource.
  * - `internal`: the handler failed unexpectedly.
+ * - `unavailable`: the server is shutting down; retry after reconnecting.
  *
  * An event's own codes come on top: `WsErrorCode | "not_member"`.
  */
@@ -33,7 +34,8 @@ export type WsErrorCode =
   | "forbidden"
   | "rate_limited"
   | "not_found"
-  | "internal";
+  | "internal"
+  | "unavailable";
 
 /** A failure as an envelope ack carries it. */
 export interface WsError<Code extends string = WsErrorCode> {
