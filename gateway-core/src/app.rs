@@ -78,6 +78,9 @@ pub struct GatewayConfig {
     /// On shutdown, how long events already being handled may take to finish before the
     /// sockets are disconnected anyway (10 s).
     pub shutdown_timeout: Duration,
+    /// Where Prometheus metrics are served (`None`: not served). Needs the `metrics`
+    /// feature; see [`GatewayApp::metrics`].
+    pub metrics_path: Option<String>,
 }
 
 /// Where namespaces keep their sockets and rooms.
@@ -130,6 +133,7 @@ impl Default for GatewayConfig {
             max_ordered_backlog: 1024,
             adapter: AdapterConfig::FromEnv,
             shutdown_timeout: Duration::from_secs(10),
+            metrics_path: None,
         }
     }
 }
@@ -185,6 +189,10 @@ pub enum StartupError {
         /// What failed.
         reason: String,
     },
+    /// The Prometheus exporter could not be installed, or metrics were asked for without
+    /// the `metrics` feature.
+    #[error("metrics: {0}")]
+    Metrics(String),
     /// A Redis URL was given to a build without the `redis` feature.
     #[error(
         "a Redis URL was given ({url}) but gateway-core was built without its `redis` feature: enable it (gateway-core = {{ features = [\"redis\"] }}), or unset {REDIS_URL_ENV}"
@@ -389,6 +397,17 @@ impl GatewayApp {
         self
     }
 
+    /// Serves Prometheus metrics at `path` (usually `"/metrics"`): events per (namespace,
+    /// event, outcome), acks per error code, handler latency, connected sockets, rooms and
+    /// the largest rooms' sizes (see [`metrics`](crate::metrics) for the list). Installs the
+    /// Prometheus exporter as the process's `metrics` recorder, so your own
+    /// `metrics::counter!` calls are served too.
+    #[cfg(feature = "metrics")]
+    pub fn metrics(mut self, path: impl Into<String>) -> Self {
+        self.config.metrics_path = Some(path.into());
+        self
+    }
+
     /// How long events already being handled may take to finish on shutdown (10 s).
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.config.shutdown_timeout = timeout;
@@ -415,6 +434,23 @@ impl GatewayApp {
             interceptors,
             contract_info: _,
         } = self;
+        #[cfg(feature = "metrics")]
+        let (metrics, interceptors) = match &config.metrics_path {
+            None => (None, interceptors),
+            Some(path) => {
+                let handle =
+                    crate::metrics::MetricsRoute::install().map_err(StartupError::Metrics)?;
+                let mut interceptors = interceptors;
+                interceptors.insert(0, InterceptorRef::new(crate::metrics::EventMetrics));
+                (Some((path.clone(), handle)), interceptors)
+            }
+        };
+        #[cfg(not(feature = "metrics"))]
+        if let Some(path) = &config.metrics_path {
+            return Err(StartupError::Metrics(format!(
+                "metrics at `{path}` need gateway-core's `metrics` feature"
+            )));
+        }
         let descriptors = registry::collect(from_inventory, &linked);
         if descriptors.is_empty() {
             return Err(StartupError::EmptyRegistry);
@@ -526,10 +562,16 @@ impl GatewayApp {
         }
 
         let router = routes.map(|routes| routes(io.clone()));
+        let paths: Arc<[&'static str]> =
+            summary.iter().map(|ns| ns.path).collect::<Vec<_>>().into();
+        #[cfg(feature = "metrics")]
+        let metrics = metrics.map(|(path, handle)| {
+            crate::metrics::MetricsRoute::new(path, handle, io.clone(), paths.clone(), cx.clone())
+        });
         let shutdown = Shutdown {
             cx,
             io: io.clone(),
-            namespaces: summary.iter().map(|ns| ns.path).collect::<Vec<_>>().into(),
+            namespaces: paths,
             timeout: config.shutdown_timeout,
         };
         Ok(Gateways {
@@ -539,6 +581,8 @@ impl GatewayApp {
             namespaces: summary,
             allowed_origins: config.allowed_origins.map(Arc::from),
             shutdown,
+            #[cfg(feature = "metrics")]
+            metrics,
         })
     }
 
@@ -659,6 +703,8 @@ pub struct Gateways {
     namespaces: Vec<NamespaceSummary>,
     allowed_origins: Option<Arc<[String]>>,
     shutdown: Shutdown,
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::MetricsRoute>,
 }
 
 impl Gateways {
@@ -677,6 +723,11 @@ impl Gateways {
     /// Puts Socket.IO (and the origin check, when origins are restricted) on your own
     /// axum `Router`, next to its HTTP routes.
     pub fn mount(self, router: Router) -> Router {
+        #[cfg(feature = "metrics")]
+        let router = match self.metrics {
+            Some(metrics) => metrics.mount(router),
+            None => router,
+        };
         let router = router.layer(self.layer);
         match self.allowed_origins {
             None => router,

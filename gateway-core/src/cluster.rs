@@ -305,6 +305,8 @@ impl ResilientDriver {
         });
         let _ = lost.set(Arc::downgrade(&inner));
         let driver = Self(inner);
+        #[cfg(feature = "metrics")]
+        metrics::gauge!("gateway_redis_up").set(1.0);
         // A server that speaks RESP3 but cannot publish (a replica, ACLs) fails here, at
         // startup, rather than at the first broadcast.
         driver

@@ -53,6 +53,8 @@ pub mod extract;
 mod gateway;
 pub mod guard;
 pub mod intercept;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod providers;
 mod registry;
 #[cfg(feature = "testing")]
