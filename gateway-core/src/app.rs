@@ -836,17 +836,35 @@ impl Shutdown {
                 "shutdown timeout: disconnecting with events still running"
             );
         }
+        let mut disconnected = 0;
         for path in self.namespaces.iter() {
-            if let Some(ns) = self.io.of(*path) {
-                // This node's sockets only: with Redis, `disconnect` would reach every node.
-                if let Err(err) = ns.local().disconnect().await {
+            // This node's sockets only: with Redis, `disconnect()` on the operators would
+            // reach every node.
+            let sockets = self
+                .io
+                .of(*path)
+                .map(|ns| ns.local().sockets())
+                .unwrap_or_default();
+            for socket in sockets {
+                disconnected += 1;
+                if let Err(err) = socket.disconnect() {
                     tracing::debug!(namespace = path, %err, "disconnect on shutdown");
                 }
             }
         }
+        if disconnected > 0 {
+            // socketioxide queues each DISCONNECT packet on its connection and offers no way
+            // to wait for the write; give the writers a moment before the process ends and
+            // the connections are reset. (Official clients close their connection as soon
+            // as they read it.)
+            tokio::time::sleep(DISCONNECT_FLUSH).await;
+        }
         self.io.close().await;
     }
 }
+
+/// How long shutdown waits for the DISCONNECT packets to be written.
+const DISCONNECT_FLUSH: Duration = Duration::from_millis(250);
 
 /// Builds the adapter's state: in memory, or connected to Redis.
 #[cfg(feature = "redis")]

@@ -67,7 +67,8 @@ pub mod process {
             self.text()
         }
 
-        fn text(&self) -> String {
+        /// What was read so far (the pipe may still be open).
+        pub fn text(&self) -> String {
             let bytes = self
                 .buffer
                 .lock()
@@ -75,5 +76,287 @@ pub mod process {
                 .clone();
             String::from_utf8_lossy(&bytes).into_owned()
         }
+    }
+}
+
+pub mod services {
+    //! Real servers for tests that need them: Redis and nginx (from Debian's packages,
+    //! installed by `.ci/run`), each a private instance on a free port, plus a minimal
+    //! HTTP/1.1 client for poking at HTTP routes.
+
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use crate::process::{Output, kill};
+
+    /// A free TCP port on 127.0.0.1 (free when this returns; bind it soon).
+    pub fn free_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("no free port on 127.0.0.1")
+    }
+
+    /// A fresh directory under the system's temp dir.
+    pub fn scratch_dir(what: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "gateway-tests-{what}-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("cannot create a scratch directory");
+        dir
+    }
+
+    /// Waits until something accepts TCP connections on `port`.
+    pub fn wait_for_port(port: u16, what: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "{what} did not listen on 127.0.0.1:{port} within {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn need(program: &str, package: &str) {
+        let found = Command::new(program)
+            .arg("-v")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+        assert!(
+            found,
+            "`{program}` is not installed: install Debian's `{package}` package (`.ci/run` does)"
+        );
+    }
+
+    /// A private `redis-server` on a free port, without persistence. Stopped on drop.
+    #[derive(Debug)]
+    pub struct Redis {
+        port: u16,
+        dir: PathBuf,
+        child: Option<(Child, Output)>,
+    }
+
+    impl Redis {
+        /// Starts it and waits until it answers PING.
+        pub fn start() -> Self {
+            need("redis-server", "redis-server");
+            let mut redis = Self {
+                port: free_port(),
+                dir: scratch_dir("redis"),
+                child: None,
+            };
+            redis.restart();
+            redis
+        }
+
+        /// `redis://127.0.0.1:PORT`.
+        pub fn url(&self) -> String {
+            format!("redis://127.0.0.1:{}", self.port)
+        }
+
+        /// Whether it is running.
+        pub fn is_running(&self) -> bool {
+            self.child.is_some()
+        }
+
+        /// Stops it at once (SIGKILL: the nodes see their connections drop).
+        pub fn stop(&mut self) {
+            if let Some((mut child, _)) = self.child.take() {
+                kill(&mut child);
+            }
+        }
+
+        /// Starts it again on the same port (stopping it first if it runs).
+        pub fn restart(&mut self) {
+            self.stop();
+            let port = self.port.to_string();
+            let mut child = Command::new("redis-server")
+                .args([
+                    "--port",
+                    &port,
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .arg("--dir")
+                .arg(&self.dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("cannot start redis-server");
+            let out = Output::capture(child.stdout.take().expect("piped stdout"));
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if ping(self.port) {
+                    break;
+                }
+                if let Ok(Some(status)) = child.try_wait() {
+                    panic!("redis-server exited ({status}): {}", out.text());
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "redis-server did not answer PING: {}",
+                    out.text()
+                );
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            self.child = Some((child, out));
+        }
+    }
+
+    impl Drop for Redis {
+        fn drop(&mut self) {
+            self.stop();
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn ping(port: u16) -> bool {
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+        if stream.write_all(b"PING\r\n").is_err() {
+            return false;
+        }
+        let mut buf = [0u8; 16];
+        matches!(stream.read(&mut buf), Ok(n) if buf[..n].starts_with(b"+PONG"))
+    }
+
+    /// A private nginx running a given configuration. Stopped on drop.
+    #[derive(Debug)]
+    pub struct Nginx {
+        port: u16,
+        dir: PathBuf,
+        child: Option<(Child, Output)>,
+    }
+
+    impl Nginx {
+        /// Runs `config` (a whole `nginx.conf`) that listens on `port`, in the foreground,
+        /// logging errors to its stderr.
+        pub fn start(config: &str, port: u16) -> Self {
+            let nginx = if std::path::Path::new("/usr/sbin/nginx").exists() {
+                "/usr/sbin/nginx"
+            } else {
+                "nginx"
+            };
+            need(nginx, "nginx");
+            let dir = scratch_dir("nginx");
+            std::fs::create_dir_all(dir.join("logs")).expect("nginx logs dir");
+            let conf = dir.join("nginx.conf");
+            std::fs::write(&conf, config).expect("cannot write nginx.conf");
+            let globals = format!(
+                "daemon off; pid {}; error_log stderr warn;{}",
+                dir.join("nginx.pid").display(),
+                // As root, workers would run as `nobody` and could not use Debian's temp
+                // directories; a private test instance runs them as root.
+                if is_root() { " user root;" } else { "" }
+            );
+            let mut child = Command::new(nginx)
+                .arg("-p")
+                .arg(&dir)
+                .arg("-c")
+                .arg(&conf)
+                .args(["-g", &globals])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("cannot start nginx");
+            let err = Output::capture(child.stderr.take().expect("piped stderr"));
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                if let Ok(Some(status)) = child.try_wait() {
+                    panic!("nginx exited ({status}): {}", err.text());
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "nginx did not listen: {}",
+                    err.text()
+                );
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            Self {
+                port,
+                dir,
+                child: Some((child, err)),
+            }
+        }
+
+        /// `http://127.0.0.1:PORT`.
+        pub fn url(&self) -> String {
+            format!("http://127.0.0.1:{}", self.port)
+        }
+
+        /// What nginx wrote to stderr so far.
+        pub fn log(&self) -> String {
+            self.child
+                .as_ref()
+                .map(|(_, err)| err.text())
+                .unwrap_or_default()
+        }
+    }
+
+    impl Drop for Nginx {
+        fn drop(&mut self) {
+            if let Some((mut child, _)) = self.child.take() {
+                kill(&mut child);
+            }
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn is_root() -> bool {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|out| out.stdout.starts_with(b"0\n"))
+    }
+
+    /// A minimal HTTP/1.1 request to 127.0.0.1:`port`; returns the status and the body.
+    pub fn http(
+        port: u16,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+    ) -> std::io::Result<(u16, String)> {
+        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let body = json.unwrap_or("");
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if json.is_some() {
+            request.push_str("Content-Type: application/json\r\n");
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes())?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("not an HTTP response: {response:?}")))?;
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default();
+        Ok((status, body))
     }
 }

@@ -28,6 +28,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use gateway_core::DefaultAdapter;
 use gateway_core::prelude::*;
 use gateway_core::socketioxide::operators::BroadcastOperators;
 
