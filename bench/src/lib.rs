@@ -1,0 +1,53 @@
+//! Benchmarks of the gateway layer against the same contract hand-written on socketioxide.
+//!
+//! - [`baseline`]: the hand-written server (binary `baseline`);
+//! - [`ws`], [`sio`]: a lean WebSocket / Socket.IO v5 client that writes frames directly;
+//! - [`scenario`]: the load scenarios (binary `loadgen`): ack round trips, fanout, idle
+//!   connections, connect storm, and a contract check;
+//! - [`procfs`]: server CPU time and RSS from `/proc`;
+//! - [`report`], [`chart`]: medians, ratios, the markdown table and the SVG chart (binary
+//!   `report`);
+//! - [`compile`]: build times of a 50-handler app written with the macros and by hand
+//!   (binary `compile-time`).
+//!
+//! Run everything with `bench/run.sh` (see the book's "Performance" chapter).
+
+pub mod args;
+pub mod baseline;
+pub mod chart;
+pub mod compile;
+pub mod procfs;
+pub mod report;
+pub mod scenario;
+pub mod sio;
+pub mod ws;
+
+use std::str::FromStr;
+
+/// Which events the server under test has (`BENCH_EVENTS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Events {
+    /// `echo`, `join`, `broadcast`: the benchmark contract.
+    #[default]
+    Contract,
+    /// `echo` only.
+    One,
+    /// `echo` and `event_01` to `event_29`.
+    Thirty,
+}
+
+impl FromStr for Events {
+    type Err = String;
+
+    /// `""` or `contract`, `1`, `30`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "" | "contract" => Ok(Self::Contract),
+            "1" => Ok(Self::One),
+            "30" => Ok(Self::Thirty),
+            other => Err(format!(
+                "BENCH_EVENTS must be `contract`, `1` or `30`, not `{other}`"
+            )),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Run with: `cargo run --release -p example-bench` (127.0.0.1:3000; set `PORT`).
+//!
+//! - `AUTH_TOKEN`: when set, a client whose CONNECT auth `token` differs is refused.
+//! - `BENCH_EVENTS`: `contract` (default: `echo`, `join`, `broadcast`), `1` (`echo`
+//!   only) or `30` (`echo` and 29 more), for the per-connection memory comparison.
+
+use gateway_core::BoxError;
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
+    let token = std::env::var("AUTH_TOKEN").ok().filter(|t| !t.is_empty());
+    let variant = std::env::var("BENCH_EVENTS").unwrap_or_default();
+    let variant: example_bench::Variant = variant.parse()?;
+    example_bench::app(variant, token)
+        .serve(format!("127.0.0.1:{port}"))
+        .await
+}
