@@ -661,7 +661,14 @@ impl GatewayApp {
             );
             return Ok(());
         }
-        let server = self.bind(addr).await?;
+        let server = match self.bind(addr).await {
+            Ok(server) => server,
+            Err(err) => {
+                // `main` returning the error prints its Debug form; log the readable one.
+                tracing::error!("cannot start: {err}");
+                return Err(err.into());
+            }
+        };
         shutdown_signal().await;
         tracing::info!("shutdown signal received");
         server.shutdown().await?;

@@ -18,6 +18,7 @@ async fn main() -> Result<(), BoxError> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    // ANCHOR: node
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |name: &str| {
         args.iter()
@@ -31,6 +32,7 @@ async fn main() -> Result<(), BoxError> {
             .serve(format!("127.0.0.1:{port}"))
             .await;
     }
+    // ANCHOR_END: node
     // The supervisor: one child process per node, all on the same Redis.
     let redis =
         std::env::var(gateway_core::REDIS_URL_ENV).unwrap_or_else(|_| DEFAULT_REDIS.to_owned());

@@ -25,11 +25,16 @@ struct Node {
 
 impl Node {
     fn start(name: &'static str, redis: Option<&str>) -> Node {
+        Self::start_with(name, redis, "info")
+    }
+
+    fn start_with(name: &'static str, redis: Option<&str>, log_filter: &str) -> Node {
         let port = free_port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_example-cluster"));
         command
             .args(["--node", name, "--port", &port.to_string()])
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", log_filter)
+            .env("NO_COLOR", "1")
             .env_remove(gateway_core::REDIS_URL_ENV)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -499,4 +504,67 @@ async fn socket_io_client_through_nginx_polls_then_upgrades_and_stays_sticky() {
     );
     a.assert_no_panic();
     b.assert_no_panic();
+}
+
+#[test]
+fn an_unreachable_redis_fails_startup_with_a_clear_error() {
+    let closed = free_port();
+    let out = Command::new(env!("CARGO_BIN_EXE_example-cluster"))
+        .args(["--node", "a", "--port", &free_port().to_string()])
+        .env(
+            gateway_core::REDIS_URL_ENV,
+            format!("redis://:hunter2@127.0.0.1:{closed}"),
+        )
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run example-cluster");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!(
+            "cannot start: cannot use Redis at redis://:***@127.0.0.1:{closed}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("Check that Redis (>= 7) runs there"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "the password leaked: {text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_gets_a_tracing_span_with_its_outcome_and_latency() {
+    let node = Node::start_with("a", None, "info,gateway_core::event=debug");
+    let socket = node.socket().await;
+    ok(&socket, "whoami", json!([])).await;
+    let bad = socket.call("room-size", json!("")).await.expect("ack");
+    assert_eq!(bad["error"]["code"], json!("bad_payload"), "{bad}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let (handled_ok, handled_bad) = loop {
+        let log = node.log();
+        let line = |outcome: &str, event: &str| {
+            log.lines()
+                .find(|l| {
+                    l.contains("event handled")
+                        && l.contains(&format!("event=\"{event}\""))
+                        && l.contains(&format!("outcome=\"{outcome}\""))
+                })
+                .map(str::to_owned)
+        };
+        if let (Some(ok), Some(bad)) = (line("ok", "whoami"), line("bad_payload", "room-size")) {
+            break (ok, bad);
+        }
+        assert!(Instant::now() < deadline, "no span lines in:\n{log}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    for line in [&handled_ok, &handled_bad] {
+        assert!(line.contains("namespace=\"/cluster\""), "{line}");
+        assert!(line.contains("sid="), "{line}");
+        assert!(line.contains("latency_us="), "{line}");
+    }
 }
