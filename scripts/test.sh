@@ -8,6 +8,31 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "system packages: node, npm, redis-server, nginx, chromium"
+# Real parts the tests drive: Node (the official socket.io-client), Redis >= 7 and nginx
+# (the cluster tests start private instances on free ports, and stop and restart Redis
+# mid-test), Chromium (the browser tests, through playwright-core).
+missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "missing: ${missing[*]}; install them with your package manager" >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The packages' own services are not needed: the tests start private instances.
+  $sudo service redis-server stop >/dev/null 2>&1 || true
+  $sudo service nginx stop >/dev/null 2>&1 || true
+fi
+echo "node $(node --version), $(redis-server --version | cut -d' ' -f1-3), $( (nginx -v || /usr/sbin/nginx -v) 2>&1), $(chromium --version 2>/dev/null)"
+
 step "cargo fmt --all --check"
 cargo fmt --all --check
 
