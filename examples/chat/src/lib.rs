@@ -1,9 +1,11 @@
 //! The project chat (DESIGN §4), written as a gateway: user rooms for notifications, chat
 //! rooms per project, validated messages stored in memory and broadcast to the room,
 //! typing indicators to the others in the room, presence, and an HTTP route that sends a
-//! notification to one user.
+//! notification to one user. A page at `/` is a small chat client in the browser.
 //!
-//! Run with: `cargo run -p example-chat` (listens on 127.0.0.1:3000; `PORT` changes it).
+//! Run with: `cargo run -p example-chat`, then open <http://127.0.0.1:3000> (`PORT` changes
+//! the port; `SOCKET_IO_CLIENT_DIR` serves the page's Socket.IO client from a directory
+//! instead of the CDN, see [`ClientBundle`]).
 //!
 //! | client → server | payload | ack |
 //! |---|---|---|
@@ -37,6 +39,10 @@ use gateway_core::contract::ContractInfo;
 use gateway_core::prelude::*;
 use gateway_core::socketioxide::socket::Sid;
 use validator::{ValidationError, ValidationErrors};
+
+pub mod web;
+
+pub use web::ClientBundle;
 
 // ANCHOR: payloads
 /// `send-message`'s payload, validated before the handler runs.
@@ -417,16 +423,23 @@ pub fn contract_info() -> ContractInfo {
 }
 
 // ANCHOR: app
-/// The chat app: dependencies provided by type, the gateway found in the registry, and an
-/// HTTP route next to Socket.IO.
+/// The chat app, its page's Socket.IO client from `SOCKET_IO_CLIENT_DIR` or the CDN.
 pub fn app() -> GatewayApp {
-    GatewayApp::new()
+    app_with(ClientBundle::from_env())
+}
+
+/// The chat app: its gateway named explicitly, dependencies provided by type, and HTTP
+/// routes next to Socket.IO (the notification route, the page and its client bundle).
+pub fn app_with(client: ClientBundle) -> GatewayApp {
+    GatewayApp::explicit()
+        .link::<ChatGateway>()
         .contract_info(contract_info())
         .provide(Arc::new(MessageStore::default()))
         .provide(Arc::new(Presence::default()))
-        .routes(|io| {
+        .routes(move |io| {
             Router::new()
                 .route("/notify/{user}", post(notify))
+                .merge(web::routes(client))
                 .with_state(io)
         })
 }

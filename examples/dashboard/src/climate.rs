@@ -140,9 +140,12 @@ impl ClimateGateway {
 
 // ANCHOR: sensor-task
 /// The backend task: reads the sensors every `every` and broadcasts each reading to its
-/// room, from outside any handler, through the `SocketIo` handle. Readings are
-/// `volatile`: a client whose connection is not ready to take one misses it, and gets the
-/// next. Ends when the server closes (the namespace is gone).
+/// room, from outside any handler, through the `SocketIo` handle. Ends when the server
+/// closes (the namespace is gone).
+///
+/// The readings are not sent `volatile()`: socketioxide keeps only the latest volatile
+/// packet of a connection until it is written, so the three rooms' readings, sent in a
+/// burst to a client watching all three, would collapse into the last one.
 async fn read_sensors(io: SocketIo, home: Arc<Home>, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -154,7 +157,7 @@ async fn read_sensors(io: SocketIo, home: Arc<Home>, every: Duration) {
         };
         let mut devices = home.lock().await;
         for reading in devices.read_sensors() {
-            let to_room = climate.clone().to(reading.room.clone()).volatile();
+            let to_room = climate.clone().to(reading.room.clone());
             if let Err(err) = to_room.emit_event(&reading).await {
                 tracing::debug!(%err, device = reading.device_id, "sensor reading not sent");
             }
