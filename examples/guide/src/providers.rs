@@ -1,0 +1,99 @@
+//! The chapter "Dependencies and providers".
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use gateway_core::prelude::*;
+
+// ANCHOR: clock
+/// A dependency as a trait, so that tests can provide another one.
+pub trait Clock: Send + Sync {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+}
+// ANCHOR_END: clock
+
+// ANCHOR: types
+/// Providers are found by type: a newtype names what a plain `AtomicU64` would not.
+#[derive(Debug, Default)]
+pub struct TicketCounter(AtomicU64);
+
+/// Settings, provided by value (a provider is cloned for each gateway or handler that
+/// takes it).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeskSettings {
+    /// Shown to clients.
+    pub desk_name: String,
+    /// Tickets per day.
+    pub daily_limit: u64,
+}
+
+/// A ticket.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Ticket {
+    /// 1, 2, 3...
+    pub number: u64,
+    /// When it was issued.
+    pub issued_at_ms: u64,
+}
+// ANCHOR_END: types
+
+// ANCHOR: gateway
+/// Its fields are its dependencies, each looked up by type when the app starts.
+#[derive(Injectable)]
+pub struct TicketsGateway {
+    clock: Arc<dyn Clock>,
+    counter: Arc<TicketCounter>,
+    /// The app provides its own `SocketIo` handle: `@WebSocketServer()` as a field.
+    io: SocketIo,
+}
+
+#[gateway(namespace = "/tickets")]
+impl TicketsGateway {
+    /// Takes a ticket, and tells everyone on `/tickets` how many were taken.
+    #[subscribe("take-ticket")]
+    async fn take(&self) -> Ticket {
+        let number = self.counter.0.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(tickets) = self.io.of("/tickets") {
+            tickets.emit("taken", &number).await.ok();
+        }
+        Ticket {
+            number,
+            issued_at_ms: self.clock.now_ms(),
+        }
+    }
+
+    /// A dependency only one handler needs can be a parameter instead of a field.
+    #[subscribe("settings")]
+    async fn settings(&self, Inject(settings): Inject<DeskSettings>) -> DeskSettings {
+        settings
+    }
+}
+// ANCHOR_END: gateway
+
+// ANCHOR: app
+/// The app: one `provide` per dependency, by type; the clock is chosen by the caller.
+pub fn app(clock: Arc<dyn Clock>) -> GatewayApp {
+    GatewayApp::explicit()
+        .link::<TicketsGateway>()
+        .provide(clock)
+        .provide(Arc::new(TicketCounter::default()))
+        .provide(DeskSettings {
+            desk_name: "Front desk".to_owned(),
+            daily_limit: 500,
+        })
+}
+// ANCHOR_END: app
