@@ -285,10 +285,12 @@ pub struct ChatGateway {
     presence: Arc<Presence>,
 }
 
+// ANCHOR: emits
 #[gateway(
     namespace = "/chat",
     emits(Message, UserTyping, UserStoppedTyping, OnlineUsers, Notification)
 )]
+// ANCHOR_END: emits
 #[intercept(EventLog)]
 impl ChatGateway {
     /// Joins `user:<id>` (where notifications arrive) and announces the user as online.

@@ -256,6 +256,9 @@ mod page {
     use example_dashboard::{ClientBundle, Options};
     use tower::ServiceExt;
 
+    // ANCHOR: http-test
+    /// Sends one request to the app's router, without a socket: `into_router` then
+    /// `tower::ServiceExt::oneshot`.
     async fn get(client: ClientBundle, uri: &str) -> (StatusCode, Option<String>, String) {
         let options = Options {
             client,
@@ -284,6 +287,7 @@ mod page {
             String::from_utf8_lossy(&body).into_owned(),
         )
     }
+    // ANCHOR_END: http-test
 
     #[tokio::test]
     async fn the_page_loads_the_official_client_from_the_server() {

@@ -109,7 +109,6 @@ impl Notifier {
             None => Ok(()),
         }
     }
-    // ANCHOR_END: service
 
     // ANCHOR: ask
     /// Asks one socket a question and waits up to 2 s for its answer: a server-to-client
@@ -124,6 +123,7 @@ impl Notifier {
     }
     // ANCHOR_END: ask
 }
+// ANCHOR_END: service
 
 /// The app of this chapter.
 pub fn app() -> GatewayApp {

@@ -213,6 +213,20 @@ mod payloads {
             call(&desk, "set-quantity", 3).await["error"]["code"],
             "bad_payload"
         );
+        // Several payload parameters take exactly that many arguments...
+        assert_eq!(
+            call(&desk, "set-quantity", (3, 7, 9)).await["error"],
+            json!({"code": "bad_payload", "message": "malformed payload"})
+        );
+        // ...one takes the first and ignores the rest.
+        assert_eq!(
+            call(&desk, "cancel-order", (42, "x")).await["data"],
+            "order 42 cancelled"
+        );
+        assert_eq!(
+            call(&desk, "create-order", json!({"customerId": "c-1"})).await["error"],
+            json!({"code": "bad_payload", "message": "missing field `email`"})
+        );
     }
 }
 
