@@ -56,12 +56,22 @@ pub fn cpu_time(pid: Pid, ticks_per_sec: u64) -> io::Result<Duration> {
     ))
 }
 
-/// Resident set size in bytes.
+/// Resident set size in bytes (`VmRSS`).
 pub fn rss_bytes(pid: Pid) -> io::Result<u64> {
+    status_bytes(pid, "VmRSS:")
+}
+
+/// Resident anonymous memory in bytes (`RssAnon`: the heap and stacks, without the
+/// binary's pages).
+pub fn rss_anon_bytes(pid: Pid) -> io::Result<u64> {
+    status_bytes(pid, "RssAnon:")
+}
+
+fn status_bytes(pid: Pid, field: &str) -> io::Result<u64> {
     let status = std::fs::read_to_string(format!("{}/status", pid.dir()))?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| {
             rest.trim()
                 .trim_end_matches("kB")
@@ -70,7 +80,7 @@ pub fn rss_bytes(pid: Pid) -> io::Result<u64> {
                 .ok()
         })
         .map(|kb| kb * 1024)
-        .ok_or_else(|| io::Error::other("no VmRSS in /proc/PID/status"))
+        .ok_or_else(|| io::Error::other(format!("no {field} in /proc/PID/status")))
 }
 
 /// CPU time used by a process over a window.
@@ -109,5 +119,7 @@ mod tests {
         let ticks = clock_ticks_per_sec();
         assert!(cpu_time(Pid::Current, ticks).is_ok());
         assert!(rss_bytes(Pid::Current).expect("VmRSS") > 0);
+        assert!(rss_anon_bytes(Pid::Current).expect("RssAnon") > 0);
+        assert!(rss_anon_bytes(Pid::Current).expect("RssAnon") > 0);
     }
 }

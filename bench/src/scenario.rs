@@ -371,40 +371,64 @@ pub async fn fanout(target: &Target, cfg: &FanoutConfig, ticks: u64) -> Result<M
 /// Settings of the idle-connections scenario.
 #[derive(Debug, Clone)]
 pub struct IdleConfig {
-    /// Connections held open.
+    /// Connections measured.
     pub connections: usize,
-    /// Wait between the last connection and the memory reading.
+    /// Connections opened (and held) before the first reading, so that one-time costs
+    /// (code paged in, pools and tables warmed up) are not counted per connection.
+    pub warm: usize,
+    /// Wait before each memory reading.
     pub settle: Duration,
 }
 
-/// Idle connections: the server's RSS before and with K connected, idle sockets
-/// (answering pings). Figure: `bytes_per_conn` = (RSS with K − RSS before) / K.
-pub async fn idle(target: &Target, cfg: &IdleConfig) -> Result<Metrics, BoxError> {
-    let pid = target.pid.map(Pid::Other);
-    let before = pid.map(procfs::rss_bytes).transpose()?;
-    let started = Instant::now();
-    let clients = connect_many(target, cfg.connections, 128, 512).await?;
-    let connect_time = started.elapsed();
-    let mut tasks = JoinSet::new();
-    for mut client in clients {
-        // Answers pings; idle otherwise.
+/// Connects `n` clients and keeps them answering pings, idle otherwise.
+async fn hold_idle(
+    target: &Target,
+    n: usize,
+    tasks: &mut JoinSet<io::Result<()>>,
+) -> Result<(), BoxError> {
+    for mut client in connect_many(target, n, 128, 512).await? {
         tasks.spawn_local(async move {
             loop {
                 client.ws.read_batch(|_| ()).await?;
             }
         });
     }
+    Ok(())
+}
+
+/// Idle connections: the server's RSS before and with K more connected, idle sockets
+/// (answering pings). Figure: `bytes_per_conn` = (VmRSS with K more − VmRSS before) / K;
+/// `anon_bytes_per_conn`, the same from `RssAnon`.
+pub async fn idle(target: &Target, cfg: &IdleConfig) -> Result<Metrics, BoxError> {
+    let pid = target.pid.map(Pid::Other);
+    let read = |pid: Option<Pid>| -> io::Result<Option<(u64, u64)>> {
+        pid.map(|pid| Ok((procfs::rss_bytes(pid)?, procfs::rss_anon_bytes(pid)?)))
+            .transpose()
+    };
+    let mut tasks = JoinSet::new();
+    hold_idle(target, cfg.warm, &mut tasks).await?;
     tokio::time::sleep(cfg.settle).await;
-    let after = pid.map(procfs::rss_bytes).transpose()?;
+    let before = read(pid)?;
+    let started = Instant::now();
+    hold_idle(target, cfg.connections, &mut tasks).await?;
+    let connect_time = started.elapsed();
+    tokio::time::sleep(cfg.settle).await;
+    let after = read(pid)?;
     let mut m = Metrics::new();
     m.insert("connections".into(), cfg.connections as f64);
+    m.insert("warm".into(), cfg.warm as f64);
     m.insert("connect_s".into(), connect_time.as_secs_f64());
     if let (Some(before), Some(after)) = (before, after) {
-        m.insert("rss_before_mb".into(), before as f64 / 1e6);
-        m.insert("rss_after_mb".into(), after as f64 / 1e6);
+        let k = cfg.connections.max(1) as f64;
+        m.insert("rss_before_mb".into(), before.0 as f64 / 1e6);
+        m.insert("rss_after_mb".into(), after.0 as f64 / 1e6);
         m.insert(
             "bytes_per_conn".into(),
-            (after as f64 - before as f64) / cfg.connections.max(1) as f64,
+            (after.0 as f64 - before.0 as f64) / k,
+        );
+        m.insert(
+            "anon_bytes_per_conn".into(),
+            (after.1 as f64 - before.1 as f64) / k,
         );
     }
     finish(&mut tasks).await?;

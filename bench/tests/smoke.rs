@@ -115,6 +115,7 @@ fn run_all(name: &str, addr: SocketAddr, ticks: u64) {
 
         let cfg = IdleConfig {
             connections: 50,
+            warm: 5,
             settle: Duration::from_millis(200),
         };
         let m = scenario::idle(&target, &cfg)
@@ -146,6 +147,7 @@ fn thirty_events(name: &str, addr: SocketAddr) {
         assert_eq!(m["checks"], 4.0, "{name}: {m:?}");
         let cfg = IdleConfig {
             connections: 20,
+            warm: 2,
             settle: Duration::from_millis(100),
         };
         scenario::idle(&target, &cfg)

@@ -5,7 +5,7 @@
 //! loadgen ack|fanout|idle|storm|contract --addr 127.0.0.1:3000 [--pid SERVER_PID]
 //!     [--token T] [--server ours|baseline] [--round N] [--label NAME] [--events contract|1|30]
 //!     [--warmup 1] [--secs 5] [--clients 50] [--receivers 100] [--window 64]
-//!     [--connections 5000] [--settle 2] [--concurrency 32] [--out FILE]
+//!     [--connections 5000] [--warm 256] [--settle 2] [--concurrency 32] [--out FILE]
 //! loadgen wait --addr 127.0.0.1:3000 [--timeout 30]
 //! loadgen free-port
 //! ```
@@ -82,6 +82,7 @@ fn main() -> Result<(), BoxError> {
             "idle" => {
                 let cfg = IdleConfig {
                     connections: args.parse_or("connections", 5000)?,
+                    warm: args.parse_or("warm", 256)?,
                     settle: secs(&args, "settle", 2.0)?,
                 };
                 scenario::idle(&target, &cfg).await

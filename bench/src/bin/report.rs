@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! report --records FILE --out-dir bench/results [--elapsed SECONDS] [--command "bench/run.sh"]
+//!     [--note TEXT]
 //! ```
 
 use std::fmt::Write as _;
@@ -50,6 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|r| r.metrics.get("handlers"))
             .map_or("?".to_owned(), |h| format!("{h:.0}")),
     );
+    if let Some(note) = args.get("note") {
+        let _ = writeln!(md);
+        let _ = writeln!(md, "{note}.");
+    }
     let misses = report::misses(&lines);
     if !misses.is_empty() {
         let _ = writeln!(md);
