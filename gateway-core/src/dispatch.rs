@@ -702,7 +702,7 @@ impl<A: Adapter> Namespace<A> {
                 Ok(Err(err)) => {
                     tracing::warn!(ns = self.path, %event, %err, "lifecycle hook skipped")
                 }
-                Err(panic) => log_panic(event, &*panic),
+                Err(panic) => log_hook_panic(event, &*panic),
             }
         }
         futures
@@ -719,7 +719,7 @@ enum HookKind<'a> {
 async fn run_hooks(event: &'static str, futures: Vec<BoxFuture>) {
     for fut in futures {
         if let Err(panic) = AssertUnwindSafe(fut).catch_unwind().await {
-            log_panic(event, &*panic);
+            log_hook_panic(event, &*panic);
         }
     }
 }
@@ -819,6 +819,12 @@ fn emit<A: Adapter, T: Serialize + ?Sized>(socket: &Arc<Socket<A>>, event: &str,
     if let Err(err) = socket.emit(event, data) {
         tracing::debug!(sid = %socket.id, %err, "could not emit `{event}`");
     }
+}
+
+/// A lifecycle hook panicked: no ack is involved; the socket and the next hooks go on.
+fn log_hook_panic(hook: &str, panic: &(dyn std::any::Any + Send)) {
+    let message = panic_message(panic);
+    tracing::error!(hook, panic = message, "lifecycle hook panicked; skipped");
 }
 
 fn log_panic(event: &str, panic: &(dyn std::any::Any + Send)) {
