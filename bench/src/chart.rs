@@ -102,8 +102,11 @@ pub fn svg(lines: &[Line], title: &str, subtitle: &str) -> String {
             ROW_H - 8.0,
             escape(line.label)
         );
+        // The label goes right of the bar, the parity line and the target tick.
+        let mut text_x = x_of(ratio).max(x_of(1.0));
         if let Some(Target::AtLeast(t) | Target::AtMost(t)) = line.target() {
             let x = x_of(t);
+            text_x = text_x.max(x);
             let _ = writeln!(
                 s,
                 r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#111" stroke-width="2" stroke-dasharray="3,2"/>"##,
@@ -115,7 +118,7 @@ pub fn svg(lines: &[Line], title: &str, subtitle: &str) -> String {
         let _ = writeln!(
             s,
             r##"<text x="{:.1}" y="{:.1}" fill="#222">{ratio:.2}{over} ({})</text>"##,
-            x_of(ratio) + 6.0,
+            text_x + 6.0,
             y + 15.0,
             if line.lower_is_better == Some(true) {
                 "lower better"
