@@ -11,7 +11,8 @@
 # written with the macros and by hand. Writes bench/results/{table.md, chart.svg,
 # summary.json, records.jsonl} and prints the table.
 #
-# Settings (environment): BENCH_ROUNDS (2), BENCH_SECS (5, per measurement window),
+# Settings (environment): BENCH_ROUNDS (4), BENCH_IDLE_ROUNDS (2), BENCH_SECS (4, per
+# measurement window),
 # BENCH_WARMUP (1), BENCH_CLIENTS (50), BENCH_RECEIVERS (100), BENCH_WINDOW (64),
 # BENCH_IDLE (10000 connections), BENCH_STORM (32 connectors), BENCH_COMPILE (1; 0 skips
 # compile times), BENCH_COMPILE_ROUNDS (2), BENCH_SCENARIOS ("ack fanout idle-1 idle-30
@@ -24,8 +25,11 @@ cd "$(dirname "$0")/.."
 repo="$(pwd)"
 started=$(date +%s)
 
-rounds=${BENCH_ROUNDS:-2}
-secs=${BENCH_SECS:-5}
+# Short windows, many rounds: the speed of a virtual machine drifts by tens of percent
+# over seconds, and ratios are taken within a round.
+rounds=${BENCH_ROUNDS:-4}
+idle_rounds=${BENCH_IDLE_ROUNDS:-2}
+secs=${BENCH_SECS:-4}
 warmup=${BENCH_WARMUP:-1}
 clients=${BENCH_CLIENTS:-50}
 receivers=${BENCH_RECEIVERS:-100}
@@ -93,7 +97,9 @@ for scenario in ${BENCH_SCENARIOS:-ack fanout idle-1 idle-30 storm}; do
     idle-30) events=30 ;;
     *) events=contract ;;
   esac
-  for round in $(seq 1 "$rounds"); do
+  n=$rounds
+  case $scenario in idle-*) n=$idle_rounds ;; esac
+  for round in $(seq 1 "$n"); do
     for server in ours baseline; do
       start_server "$server" "$events"
       if [ "$round" = 1 ]; then

@@ -180,8 +180,12 @@ pub struct Line {
     pub ours: Option<f64>,
     /// Median for the baseline, scaled.
     pub baseline: Option<f64>,
-    /// ours / baseline.
+    /// ours / baseline: the median of the per-round ratios (each round runs both servers
+    /// back to back, so slow drifts of the machine cancel out), or the ratio of the
+    /// medians when rounds do not pair up.
     pub ratio: Option<f64>,
+    /// The lowest and highest per-round ratio, when there are several rounds.
+    pub ratio_range: Option<(f64, f64)>,
     /// The target, as text.
     pub target: String,
     /// Whether the target is met (`None` without a target or a figure).
@@ -202,6 +206,30 @@ impl Line {
     }
 }
 
+/// ours / baseline for each round that has both.
+fn paired_ratios(records: &[Record], scenario: &str, metric: &str) -> Vec<f64> {
+    let value = |server: &str, round: u32| {
+        records
+            .iter()
+            .find(|r| r.scenario == scenario && r.server == server && r.round == round)
+            .and_then(|r| r.metrics.get(metric).copied())
+    };
+    let mut rounds: Vec<u32> = records
+        .iter()
+        .filter(|r| r.scenario == scenario)
+        .map(|r| r.round)
+        .collect();
+    rounds.sort_unstable();
+    rounds.dedup();
+    rounds
+        .into_iter()
+        .filter_map(|round| match (value(OURS, round), value(BASELINE, round)) {
+            (Some(o), Some(b)) if b != 0.0 => Some(o / b),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The table's lines, for the rows that have figures.
 pub fn lines(records: &[Record]) -> Vec<Line> {
     let medians = medians(records);
@@ -217,10 +245,16 @@ pub fn lines(records: &[Record]) -> Vec<Line> {
             if ours.is_none() && baseline.is_none() {
                 return None;
             }
-            let ratio = match (ours, baseline) {
+            let mut paired = paired_ratios(records, spec.scenario, spec.metric);
+            let ratio_range = (paired.len() > 1).then(|| {
+                let min = paired.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = paired.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (min, max)
+            });
+            let ratio = median(&mut paired).or(match (ours, baseline) {
                 (Some(o), Some(b)) if b != 0.0 => Some(o / b),
                 _ => None,
-            };
+            });
             Some(Line {
                 scenario: spec.scenario,
                 metric: spec.metric,
@@ -228,6 +262,7 @@ pub fn lines(records: &[Record]) -> Vec<Line> {
                 ours: ours.map(|v| v * spec.scale),
                 baseline: baseline.map(|v| v * spec.scale),
                 ratio,
+                ratio_range,
                 target: spec.target.text(),
                 met: ratio.and_then(|r| spec.target.met(r)),
                 lower_is_better: spec.target.lower_is_better(),
@@ -266,7 +301,7 @@ fn number(value: Option<f64>, decimals: usize) -> String {
 /// The markdown table.
 pub fn markdown_table(lines: &[Line]) -> String {
     let mut out = String::new();
-    out.push_str("| Scenario | Figure | Ours (gateway) | Baseline (socketioxide) | Ours / baseline | Target | Met |\n");
+    out.push_str("| Scenario | Figure | Ours (gateway) | Baseline (socketioxide) | Ours / baseline (range over rounds) | Target | Met |\n");
     out.push_str("|---|---|---:|---:|---:|:---:|:---:|\n");
     for line in lines {
         let met = match line.met {
@@ -274,7 +309,11 @@ pub fn markdown_table(lines: &[Line]) -> String {
             Some(false) => "**no**",
             None => "",
         };
-        let ratio = line.ratio.map_or("–".to_owned(), |r| format!("{r:.2}"));
+        let ratio = match (line.ratio, line.ratio_range) {
+            (None, _) => "–".to_owned(),
+            (Some(r), None) => format!("{r:.2}"),
+            (Some(r), Some((min, max))) => format!("{r:.2} ({min:.2}–{max:.2})"),
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
@@ -341,7 +380,8 @@ pub fn settings(records: &[Record]) -> String {
     };
     let rounds = records.iter().map(|r| r.round).max().unwrap_or(0);
     format!(
-        "{rounds} rounds per server, alternating ours/baseline, medians shown; ack: {} clients in closed loops; \
+        "{rounds} rounds per server (idle: fewer), alternating ours/baseline; figures are medians over rounds, ratios the \
+         median of the per-round ratios with their range; ack: {} clients in closed loops; \
          fanout: {} receivers, a window of {} broadcasts in flight; idle: {} connections; storm: {} concurrent connectors",
         first("ack", "clients"),
         first("fanout", "receivers"),
@@ -394,10 +434,14 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].ours, Some(100.0));
         assert_eq!(lines[0].baseline, Some(150.0));
+        // Rounds 1 and 2 pair up: 100/100 and 120/200; the ratio is their median.
+        let ratio = lines[0].ratio.expect("a ratio");
+        assert!((ratio - 0.8).abs() < 1e-9, "{ratio}");
+        assert_eq!(lines[0].ratio_range, Some((0.6, 1.0)));
         assert_eq!(lines[0].met, Some(false));
         let table = markdown_table(&lines);
         assert!(
-            table.contains("| ack | acks/s | 100 | 150 | 0.67 | ≥ 1.00 | **no** |"),
+            table.contains("| ack | acks/s | 100 | 150 | 0.80 (0.60–1.00) | ≥ 1.00 | **no** |"),
             "{table}"
         );
     }
