@@ -64,15 +64,20 @@ impl AppContext {
     }
 }
 
-/// The event's `tracing` span (disabled unless `gateway_core::event` is enabled at DEBUG)
-/// and, when it is enabled, the dispatch time for its latency.
+/// The event's `tracing` span and its dispatch time, for its latency. Only built when the
+/// span is enabled (`gateway_core::event` at DEBUG); events carry `None` otherwise, which
+/// keeps the spawned future small.
 struct Trace {
     span: tracing::Span,
-    started: Option<Instant>,
+    started: Instant,
 }
 
 impl Trace {
-    fn start(namespace: &'static str, event: &'static str, sid: socketioxide::socket::Sid) -> Self {
+    fn start(
+        namespace: &'static str,
+        event: &'static str,
+        sid: socketioxide::socket::Sid,
+    ) -> Option<Box<Self>> {
         let span = tracing::debug_span!(
             target: "gateway_core::event",
             "event",
@@ -82,12 +87,17 @@ impl Trace {
             outcome = tracing::field::Empty,
             latency_us = tracing::field::Empty,
         );
-        let started = (!span.is_disabled()).then(Instant::now);
-        Self { span, started }
+        if span.is_disabled() {
+            return None;
+        }
+        Some(Box::new(Self {
+            span,
+            started: Instant::now(),
+        }))
     }
 
     fn finish(&self, result: Result<(), &WsError>) {
-        let Some(started) = self.started else { return };
+        let started = self.started;
         let outcome = match result {
             Ok(()) => "ok",
             Err(err) => err.code(),
@@ -108,8 +118,8 @@ pub(crate) struct Call<A: Adapter> {
     cx: InFlight,
     event: &'static str,
     mode: AckMode,
-    watch: Option<Watch>,
-    trace: Trace,
+    watch: Option<Box<Watch>>,
+    trace: Option<Box<Trace>>,
 }
 
 impl<A: Adapter> Call<A> {
@@ -135,8 +145,8 @@ struct Reply<A: Adapter> {
     cx: InFlight,
     event: &'static str,
     mode: AckMode,
-    watch: Option<Watch>,
-    trace: Trace,
+    watch: Option<Box<Watch>>,
+    trace: Option<Box<Trace>>,
 }
 
 impl<A: Adapter> Reply<A> {
@@ -147,7 +157,9 @@ impl<A: Adapter> Reply<A> {
             // Before the ack goes out, so that whoever sees the ack also sees the record.
             watch.finish(self.socket.ns(), self.event, result.as_ref().map(|_| ()));
         }
-        self.trace.finish(result.as_ref().map(|_| ()));
+        if let Some(trace) = &self.trace {
+            trace.finish(result.as_ref().map(|_| ()));
+        }
         respond(
             &self.socket,
             self.ack_id,
@@ -280,6 +292,30 @@ impl SocketQueue {
             tracing::error!("ordered queue unavailable; running the event out of order");
             tokio::spawn(job);
         }
+    }
+}
+
+/// Spawns an event's task, inside its span when it has one (the span wrapper is left out
+/// otherwise: it would only make every spawned future bigger).
+fn spawn<F: Future<Output = ()> + Send + 'static>(span: Option<tracing::Span>, fut: F) {
+    match span {
+        None => {
+            tokio::spawn(fut);
+        }
+        Some(span) => {
+            tokio::spawn(fut.instrument(span));
+        }
+    }
+}
+
+/// [`spawn`]'s counterpart for the ordered queue.
+fn boxed<F: Future<Output = ()> + Send + 'static>(
+    span: Option<tracing::Span>,
+    fut: F,
+) -> BoxFuture {
+    match span {
+        None => Box::pin(fut),
+        Some(span) => Box::pin(fut.instrument(span)),
     }
 }
 
@@ -478,46 +514,40 @@ impl<A: Adapter> NamespaceBuilder<A> {
                     return call.fail(WsError::rate_limited(ORDERED_BACKLOG_RETRY));
                 }
                 let guards = guards.clone();
-                let span = call.trace.span.clone();
+                let span = call.trace.as_ref().map(|t| t.span.clone());
                 if guards.is_empty() {
                     if let Some((fut, reply)) = extract_call(&*extract, call) {
-                        queue.push(Box::pin(run(fut, reply).instrument(span)));
+                        queue.push(boxed(span, run(fut, reply)));
                     }
                 } else {
                     let extract = extract.clone();
-                    queue.push(Box::pin(
-                        async move {
-                            if let Err(err) = check_event_guards(&guards, &call).await {
-                                return call.fail(err);
-                            }
-                            if let Some((fut, reply)) = extract_call(&*extract, call) {
-                                run(fut, reply).await;
-                            }
+                    queue.push(boxed(span, async move {
+                        if let Err(err) = check_event_guards(&guards, &call).await {
+                            return call.fail(err);
                         }
-                        .instrument(span),
-                    ));
+                        if let Some((fut, reply)) = extract_call(&*extract, call) {
+                            run(fut, reply).await;
+                        }
+                    }));
                 }
                 return;
             }
-            let span = call.trace.span.clone();
+            let span = call.trace.as_ref().map(|t| t.span.clone());
             if guards.is_empty() {
                 if let Some((fut, reply)) = extract_call(&*extract, call) {
-                    tokio::spawn(run(fut, reply).instrument(span));
+                    spawn(span, run(fut, reply));
                 }
                 return;
             }
             let (guards, extract) = (guards.clone(), extract.clone());
-            tokio::spawn(
-                async move {
-                    if let Err(err) = check_event_guards(&guards, &call).await {
-                        return call.fail(err);
-                    }
-                    if let Some((fut, reply)) = extract_call(&*extract, call) {
-                        run(fut, reply).await;
-                    }
+            spawn(span, async move {
+                if let Err(err) = check_event_guards(&guards, &call).await {
+                    return call.fail(err);
                 }
-                .instrument(span),
-            );
+                if let Some((fut, reply)) = extract_call(&*extract, call) {
+                    run(fut, reply).await;
+                }
+            });
         };
         let handler = EventHandler {
             mode: self.mode,
@@ -656,7 +686,7 @@ impl<A: Adapter> Namespace<A> {
                     );
                 };
                 let trace = Trace::start(self.path, event, socket.id);
-                let watch = Watch::start(
+                let watch = Watch::start_boxed(
                     &handler.interceptors,
                     self.path,
                     event,

@@ -125,6 +125,18 @@ impl Watch {
         })
     }
 
+    /// [`start`](Self::start), boxed: events carry an `Option<Box<Watch>>`, so those
+    /// without interceptors (most) carry one word.
+    pub(crate) fn start_boxed(
+        interceptors: &Arc<[InterceptorRef]>,
+        namespace: &str,
+        event: &str,
+        sid: Sid,
+        wants_ack: bool,
+    ) -> Option<Box<Self>> {
+        Self::start(interceptors, namespace, event, sid, wants_ack).map(Box::new)
+    }
+
     pub(crate) fn finish(&self, namespace: &str, event: &str, result: Result<(), &WsError>) {
         let info = EventInfo {
             namespace,
