@@ -5,10 +5,69 @@ pub mod process {
     //! ever blocking it, and the whole process group killed when it overstays.
 
     use std::io::Read;
-    use std::process::{Child, Command, Stdio};
+    use std::process::{Child, Command, ExitStatus, Stdio};
     use std::sync::{Arc, Mutex};
     use std::thread::JoinHandle;
     use std::time::{Duration, Instant};
+
+    /// How a program started with [`run_bounded`] ended.
+    #[derive(Debug)]
+    pub enum Run {
+        /// It exited by itself.
+        Finished {
+            /// Its exit status.
+            status: ExitStatus,
+            /// Everything it wrote to stdout.
+            stdout: String,
+            /// Everything it wrote to stderr.
+            stderr: String,
+        },
+        /// It overstayed and was killed, with its process group.
+        TimedOut {
+            /// What it wrote to stdout before.
+            stdout: String,
+            /// What it wrote to stderr before.
+            stderr: String,
+        },
+    }
+
+    /// Runs `command` (in its own process group, output captured) and polls it from the
+    /// runtime, so servers running in the test process keep serving; kills it and its
+    /// process group after `timeout`.
+    pub async fn run_bounded(mut command: Command, timeout: Duration) -> Run {
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let program = command.get_program().to_string_lossy().into_owned();
+        let mut child = command.spawn().unwrap_or_else(|e| {
+            panic!("cannot run `{program}` (is it installed and on PATH?): {e}")
+        });
+        let stdout = Output::capture(child.stdout.take().expect("piped stdout"));
+        let stderr = Output::capture(child.stderr.take().expect("piped stderr"));
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            match child.try_wait().expect("wait for the child") {
+                Some(status) => break Some(status),
+                None if Instant::now() >= deadline => break None,
+                None => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        if status.is_none() {
+            kill(&mut child);
+        }
+        let (stdout, stderr) = (stdout.finish().await, stderr.finish().await);
+        match status {
+            Some(status) => Run::Finished {
+                status,
+                stdout,
+                stderr,
+            },
+            None => Run::TimedOut { stdout, stderr },
+        }
+    }
 
     /// Kills the child and, on Unix, the rest of its process group.
     pub fn kill(child: &mut Child) {

@@ -10,12 +10,12 @@
 //! the pages are written to `target/browser-artifacts/`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use example_chat::ClientBundle;
 use gateway_core::testing::TestServer;
-use gateway_tests::process::{Output, kill};
+use gateway_tests::process::{Run as NodeRun, run_bounded};
 
 /// The whole `node --test` run must finish within this.
 const NODE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -94,18 +94,6 @@ async fn the_chat_and_dashboard_pages_work_in_headless_chromium() {
     }
 }
 
-enum NodeRun {
-    Finished {
-        status: ExitStatus,
-        stdout: String,
-        stderr: String,
-    },
-    TimedOut {
-        stdout: String,
-        stderr: String,
-    },
-}
-
 /// Runs `node --test browser.test.mjs` in `dir` with `env`, polling it from the runtime so
 /// the in-process servers keep serving, and killing it (and Chromium, in its process
 /// group) after [`NODE_TIMEOUT`].
@@ -114,38 +102,6 @@ async fn run_node(dir: &Path, env: &[(&str, String)]) -> NodeRun {
     command
         .args(["--test", "browser.test.mjs"])
         .current_dir(dir)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run `node` (Node.js 20 or later must be on PATH): {e}"));
-
-    let stdout = Output::capture(child.stdout.take().expect("piped stdout"));
-    let stderr = Output::capture(child.stderr.take().expect("piped stderr"));
-
-    let deadline = Instant::now() + NODE_TIMEOUT;
-    let status = loop {
-        match child.try_wait().expect("wait for node") {
-            Some(status) => break Some(status),
-            None if Instant::now() >= deadline => break None,
-            None => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
-    if status.is_none() {
-        kill(&mut child);
-    }
-
-    let (stdout, stderr) = (stdout.finish().await, stderr.finish().await);
-    match status {
-        Some(status) => NodeRun::Finished {
-            status,
-            stdout,
-            stderr,
-        },
-        None => NodeRun::TimedOut { stdout, stderr },
-    }
+        .envs(env.iter().map(|(k, v)| (k, v)));
+    run_bounded(command, NODE_TIMEOUT).await
 }

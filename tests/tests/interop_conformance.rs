@@ -7,11 +7,11 @@
 //! `npm ci --prefix tests/interop`.
 
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use gateway_core::testing::TestServer;
-use gateway_tests::process::{Output, kill};
+use gateway_tests::process::{Run as NodeRun, run_bounded};
 
 /// The whole `node --test` run must finish within this.
 const NODE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -55,18 +55,6 @@ async fn socket_io_client_v4_talks_to_the_conformance_example() {
     }
 }
 
-enum NodeRun {
-    Finished {
-        status: ExitStatus,
-        stdout: String,
-        stderr: String,
-    },
-    TimedOut {
-        stdout: String,
-        stderr: String,
-    },
-}
-
 /// Runs `node --test conformance.test.mjs` in `dir` with `CONFORMANCE_URL=url`, polling it from the
 /// runtime so the in-process server keeps serving, and killing it after [`NODE_TIMEOUT`].
 async fn run_node(dir: &Path, url: &str) -> NodeRun {
@@ -74,39 +62,6 @@ async fn run_node(dir: &Path, url: &str) -> NodeRun {
     command
         .args(["--test", "conformance.test.mjs"])
         .current_dir(dir)
-        .env("CONFORMANCE_URL", url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // Its own process group, so a timeout also ends the test file's child process.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run `node` (Node.js 20 or later must be on PATH): {e}"));
-
-    let stdout = Output::capture(child.stdout.take().expect("piped stdout"));
-    let stderr = Output::capture(child.stderr.take().expect("piped stderr"));
-
-    let deadline = Instant::now() + NODE_TIMEOUT;
-    let status = loop {
-        match child.try_wait().expect("wait for node") {
-            Some(status) => break Some(status),
-            None if Instant::now() >= deadline => break None,
-            None => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
-    if status.is_none() {
-        kill(&mut child);
-    }
-
-    let (stdout, stderr) = (stdout.finish().await, stderr.finish().await);
-    match status {
-        Some(status) => NodeRun::Finished {
-            status,
-            stdout,
-            stderr,
-        },
-        None => NodeRun::TimedOut { stdout, stderr },
-    }
+        .env("CONFORMANCE_URL", url);
+    run_bounded(command, NODE_TIMEOUT).await
 }

@@ -10,7 +10,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use gateway_core::testing::{NsClient, TestClient};
-use gateway_tests::process::{Output, kill};
+use gateway_tests::process::{Output, Run, kill, run_bounded};
 use gateway_tests::services::{Nginx, Redis, free_port, http, wait_for_port};
 use serde_json::{Value, json};
 
@@ -465,36 +465,29 @@ async fn socket_io_client_through_nginx_polls_then_upgrades_and_stays_sticky() {
         "run `npm ci --prefix tests/interop` first (scripts/test.sh does)"
     );
     let clients = 40;
-    let mut child = Command::new("node")
+    let mut command = Command::new("node");
+    command
         .arg(interop.join("cluster_nginx.test.mjs"))
         .current_dir(&interop)
         .env("NGINX_URL", nginx.url())
-        .env("CLIENTS", clients.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot run node (Node.js >= 20 is required)");
-    let stdout = Output::capture(child.stdout.take().expect("stdout"));
-    let stderr = Output::capture(child.stderr.take().expect("stderr"));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break status;
+        .env("CLIENTS", clients.to_string());
+    let out = match run_bounded(command, Duration::from_secs(60)).await {
+        Run::Finished {
+            status,
+            stdout,
+            stderr,
+        } => {
+            assert!(
+                status.success(),
+                "node script failed ({status}):\n{stdout}\n{stderr}\nnginx:\n{}",
+                nginx.log()
+            );
+            stdout
         }
-        if Instant::now() > deadline {
-            kill(&mut child);
-            panic!("the node script took over 60 s: {}", stderr.text());
+        Run::TimedOut { stdout, stderr } => {
+            panic!("the node script took over 60 s:\n{stdout}\n{stderr}")
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    let out = stdout.finish().await;
-    let err = stderr.finish().await;
-    assert!(
-        status.success(),
-        "node script failed ({status}):\n{out}\n{err}\nnginx:\n{}",
-        nginx.log()
-    );
     let summary: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect(&out);
     assert_eq!(summary["startedOnPolling"], json!(clients), "{summary}");
     assert_eq!(summary["upgraded"], json!(clients), "{summary}");
