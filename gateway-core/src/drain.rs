@@ -60,7 +60,9 @@ impl InFlight {
     pub(crate) fn enter(cx: &Arc<AppContext>) -> Option<Self> {
         let drain = &cx.drain;
         drain.in_flight.fetch_add(1, Ordering::SeqCst);
-        if drain.is_draining() {
+        // SeqCst, paired with `begin` and `wait_idle`: either this event sees the flag or
+        // the waiter sees the count.
+        if drain.draining.load(Ordering::SeqCst) {
             // Checked after counting, so `begin` followed by `wait_idle` never misses an
             // event that slipped in between.
             drain.in_flight.fetch_sub(1, Ordering::SeqCst);
