@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A clean run builds every test binary once; incremental caches would only add gigabytes to
+# `target/` (4 GB measured) for builds that are not repeated. Set CARGO_INCREMENTAL=1 to keep them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 step() { printf '\n==> %s\n' "$*"; }
 
 step "system packages: node, npm, redis-server, nginx, chromium"
