@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 # A clean run builds every test binary once; incremental caches would only add gigabytes to
 # `target/` (4 GB measured) for builds that are not repeated. Set CARGO_INCREMENTAL=1 to keep them.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+# The workspace's dev profile keeps line tables only (Cargo.toml); trybuild builds the UI
+# tests in a project of its own that does not inherit that profile, so say it here too
+# (1.8 GB -> 1.1 GB in target/tests).
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
