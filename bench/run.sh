@@ -91,6 +91,15 @@ gen() { # scenario args...
   ${prio[@]+"${prio[@]}"} taskset -c 1 "$bin/loadgen" "$@" --addr "127.0.0.1:$port" --pid "$server_pid" --token "$token"
 }
 
+phase_started=$started
+phase_done() { # name: prints how long the phase took
+  local now
+  now=$(date +%s)
+  echo "==> $1 took $((now - phase_started)) s" >&2
+  phase_started=$now
+}
+phase_done "cargo build --release"
+
 for scenario in ${BENCH_SCENARIOS:-ack fanout idle-1 idle-30 storm}; do
   case $scenario in
     idle-1) events=1 ;;
@@ -116,12 +125,14 @@ for scenario in ${BENCH_SCENARIOS:-ack fanout idle-1 idle-30 storm}; do
       stop_server
     done
   done
+  phase_done "$scenario"
 done
 
 if [ "${BENCH_COMPILE:-1}" != 0 ]; then
   echo "==> compile times (target/bench-compile; the first run also builds the apps' dependencies)" >&2
   "$bin/compile-time" --repo "$repo" --rounds "${BENCH_COMPILE_ROUNDS:-2}" --out "$records" |
     sed "s/^/compile: /" >&2
+  phase_done "compile times"
 fi
 
 elapsed=$(( $(date +%s) - started ))
