@@ -77,6 +77,22 @@ impl<'a, T: Serialize> OkEnvelope<'a, T> {
     }
 }
 
+/// A success ack in either shape: one `Serialize` type per handler, so the socketioxide
+/// send path (encoder and packet) is compiled once per handler rather than once per shape.
+pub(crate) struct OkAck<'a, T: Serialize> {
+    pub(crate) mode: AckMode,
+    pub(crate) data: &'a T,
+}
+
+impl<T: Serialize> Serialize for OkAck<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.mode {
+            AckMode::Envelope => OkEnvelope::new(self.data).serialize(serializer),
+            AckMode::NestJs => self.data.serialize(serializer),
+        }
+    }
+}
+
 /// `{"ok": false, "error": {...}}`.
 #[derive(Serialize)]
 pub(crate) struct ErrEnvelope<'a> {

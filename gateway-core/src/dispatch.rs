@@ -11,6 +11,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
@@ -25,18 +26,29 @@ use socketioxide::socket::{DisconnectReason, Socket};
 use socketioxide_core::Value;
 use tracing::Instrument;
 
-use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, IntoAck, NestError, OkEnvelope};
+use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, IntoAck, NestError, OkAck};
 use crate::drain::{Drain, InFlight};
 use crate::error::WsError;
 use crate::extract::{Parts, PartsKind};
 use crate::gateway::Location;
-use crate::guard::{GuardContext, GuardRef};
+use crate::guard::{EventScope, GuardContext, GuardFuture, GuardRef};
 use crate::intercept::{InterceptorRef, Watch};
 use crate::providers::Providers;
 use crate::throttle::{Throttle, Verdict};
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
-type EventFn<A> = Box<dyn Fn(Call<A>) + Send + Sync + 'static>;
+/// A handler with its types erased at the boundary: decodes the call's arguments, then
+/// spawns the task that runs the handler and sends its ack ([`Sched::Spawn`]) or returns it
+/// ([`Sched::Boxed`]). Everything around it (rate limits, guards, ordering) is code shared
+/// by all handlers, compiled once rather than once per handler.
+type StartFn<A> = dyn Fn(Call<A>, Sched) -> Option<BoxFuture> + Send + Sync + 'static;
+
+/// What [`StartFn`] does with the handler's task.
+#[derive(Clone, Copy)]
+enum Sched {
+    Spawn,
+    Boxed,
+}
 type HookFn<A> = Box<dyn for<'p> Fn(&mut Parts<'p, A>) -> Result<BoxFuture, WsError> + Send + Sync>;
 type InitFn<A> =
     Box<dyn FnOnce(&SocketIo<A>, &Providers) -> Result<BoxFuture, WsError> + Send + Sync>;
@@ -123,6 +135,13 @@ pub(crate) struct Call<A: Adapter> {
 }
 
 impl<A: Adapter> Call<A> {
+    /// The event's span, or a disabled one when events are not traced.
+    fn span(&self) -> tracing::Span {
+        self.trace
+            .as_ref()
+            .map_or_else(tracing::Span::none, |t| t.span.clone())
+    }
+
     /// Answers the event with an error (the handler does not run).
     fn fail(self, err: WsError) {
         let reply = Reply {
@@ -150,6 +169,12 @@ struct Reply<A: Adapter> {
 }
 
 impl<A: Adapter> Reply<A> {
+    fn span(&self) -> tracing::Span {
+        self.trace
+            .as_ref()
+            .map_or_else(tracing::Span::none, |t| t.span.clone())
+    }
+
     /// Tells the interceptors, then sends the ack (or reports the failure). The event stops
     /// counting as in flight once the ack is on its socket's queue.
     fn send<T: Serialize>(self, result: Result<T, WsError>) {
@@ -215,6 +240,126 @@ where
     };
     reply.send::<()>(Err(err));
     None
+}
+
+/// Runs an event through its handler's rate limits, guards and ordering, then starts it.
+fn handle<A: Adapter>(handler: &EventHandler<A>, call: Call<A>) {
+    for throttle in &handler.throttles {
+        match throttle.check(&call.socket.extensions) {
+            Verdict::Allowed => {}
+            Verdict::Refused(err) => return call.fail(err),
+            Verdict::Disconnect(err) => {
+                let socket = call.socket.clone();
+                call.fail(err);
+                tracing::warn!(sid = %socket.id, ns = socket.ns(), "rate limit exceeded repeatedly; disconnecting");
+                let _ = socket.disconnect();
+                return;
+            }
+        }
+    }
+    if handler.ordered {
+        // Decoded now, in arrival order; run after the socket's earlier events.
+        let queue = SocketQueue::of(&call.socket, call.cx.max_ordered_backlog);
+        if !queue.has_room() {
+            // The retry delay is a hint: the backlog drains as fast as the handler.
+            return call.fail(WsError::rate_limited(ORDERED_BACKLOG_RETRY));
+        }
+        if handler.guards.is_empty() {
+            if let Some(job) = (handler.start)(call, Sched::Boxed) {
+                queue.push(job);
+            }
+            return;
+        }
+        // The guards run in the queue too: they see what the socket's earlier events did
+        // (a `login` that stored the user, say).
+        let (guards, start) = (handler.guards.clone(), handler.start.clone());
+        let span = call.span();
+        queue.push(Box::pin(
+            async move {
+                if let Err(err) = check_event_guards(&guards, &call).await {
+                    return call.fail(err);
+                }
+                if let Some(job) = start(call, Sched::Boxed) {
+                    job.await;
+                }
+            }
+            .instrument(span),
+        ));
+        return;
+    }
+    match check_guards_now(&handler.guards, &call) {
+        Checked::Passed => {
+            (handler.start)(call, Sched::Spawn);
+        }
+        Checked::Refused(err) => call.fail(err),
+        Checked::Pending { check, next } => {
+            // A guard that really awaits: its check (the same future, not a second run)
+            // and the guards after it go on in a task of their own.
+            let (guards, start) = (handler.guards.clone(), handler.start.clone());
+            let span = call.span();
+            tokio::spawn(
+                async move {
+                    let checked = match AssertUnwindSafe(check).catch_unwind().await {
+                        Ok(checked) => checked,
+                        Err(panic) => {
+                            log_panic(call.event, &*panic);
+                            Err(WsError::internal())
+                        }
+                    };
+                    let checked = match checked {
+                        Ok(()) => check_event_guards(&guards[next..], &call).await,
+                        Err(err) => Err(err),
+                    };
+                    match checked {
+                        Ok(()) => {
+                            start(call, Sched::Spawn);
+                        }
+                        Err(err) => call.fail(err),
+                    }
+                }
+                .instrument(span),
+            );
+        }
+    }
+}
+
+/// The outcome of running an event's guards without waiting.
+enum Checked {
+    Passed,
+    Refused(WsError),
+    /// The guard before `next` is not done yet.
+    Pending {
+        check: GuardFuture<'static>,
+        next: usize,
+    },
+}
+
+/// Polls each guard's check once, in order, in the dispatcher: most checks (a claim in the
+/// socket's extensions, a connection-only guard's default `Ok`) finish at once, and then the
+/// event needs no task of its own before its handler's.
+fn check_guards_now<A: Adapter>(guards: &[GuardRef], call: &Call<A>) -> Checked {
+    let mut poll_cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for (i, guard) in guards.iter().enumerate() {
+        let mut check = guard.0.clone().event_owned(EventScope {
+            socket: call.socket.clone(),
+            app: call.cx.app().clone(),
+            event: call.event,
+        });
+        match catch_unwind(AssertUnwindSafe(|| check.as_mut().poll(&mut poll_cx))) {
+            Ok(Poll::Ready(Ok(()))) => {}
+            Ok(Poll::Ready(Err(err))) => return Checked::Refused(err),
+            // Polled with a no-op waker: the task that takes it over polls it again with
+            // its own, as every future expects to be.
+            Ok(Poll::Pending) => {
+                return Checked::Pending { check, next: i + 1 };
+            }
+            Err(panic) => {
+                log_panic(call.event, &*panic);
+                return Checked::Refused(WsError::internal());
+            }
+        }
+    }
+    Checked::Passed
 }
 
 /// Runs the event guards in order; the first rejection (or panic) wins.
@@ -295,30 +440,6 @@ impl SocketQueue {
     }
 }
 
-/// Spawns an event's task, inside its span when it has one (the span wrapper is left out
-/// otherwise: it would only make every spawned future bigger).
-fn spawn<F: Future<Output = ()> + Send + 'static>(span: Option<tracing::Span>, fut: F) {
-    match span {
-        None => {
-            tokio::spawn(fut);
-        }
-        Some(span) => {
-            tokio::spawn(fut.instrument(span));
-        }
-    }
-}
-
-/// [`spawn`]'s counterpart for the ordered queue.
-fn boxed<F: Future<Output = ()> + Send + 'static>(
-    span: Option<tracing::Span>,
-    fut: F,
-) -> BoxFuture {
-    match span {
-        None => Box::pin(fut),
-        Some(span) => Box::pin(fut.instrument(span)),
-    }
-}
-
 /// Per-handler settings from the method's attributes.
 #[doc(hidden)]
 #[derive(Default)]
@@ -354,7 +475,12 @@ impl HandlerOptions {
 struct EventHandler<A: Adapter> {
     mode: AckMode,
     interceptors: Arc<[InterceptorRef]>,
-    call: EventFn<A>,
+    /// The gateway's guards, then the handler's.
+    guards: Arc<[GuardRef]>,
+    /// The gateway's rate limit, then the handler's.
+    throttles: Box<[Throttle]>,
+    ordered: bool,
+    start: Arc<StartFn<A>>,
 }
 
 struct Registered {
@@ -478,6 +604,30 @@ impl<A: Adapter> NamespaceBuilder<A> {
         Fut: Future + Send + 'static,
         Fut::Output: IntoAck,
     {
+        let start = move |call: Call<A>, sched: Sched| -> Option<BoxFuture> {
+            let (fut, reply) = extract_call(&extract, call)?;
+            let span = reply.span();
+            let task = run(fut, reply).instrument(span);
+            match sched {
+                Sched::Spawn => {
+                    tokio::spawn(task);
+                    None
+                }
+                Sched::Boxed => Some(Box::pin(task)),
+            }
+        };
+        self.insert_event(event, location, options, Arc::new(start));
+    }
+
+    /// [`subscribe_with`](Self::subscribe_with)'s part that does not depend on the handler's
+    /// types, compiled once.
+    fn insert_event(
+        &mut self,
+        event: &'static str,
+        location: Location,
+        options: HandlerOptions,
+        start: Arc<StartFn<A>>,
+    ) {
         let guards: Arc<[GuardRef]> = self
             .gateway_guards
             .iter()
@@ -490,69 +640,13 @@ impl<A: Adapter> NamespaceBuilder<A> {
             .cloned()
             .chain(options.throttle)
             .collect();
-        let ordered = options.ordered || self.gateway_ordered;
-        let extract = Arc::new(extract);
-        let call = move |call: Call<A>| {
-            for throttle in &throttles {
-                match throttle.check(&call.socket.extensions) {
-                    Verdict::Allowed => {}
-                    Verdict::Refused(err) => return call.fail(err),
-                    Verdict::Disconnect(err) => {
-                        let socket = call.socket.clone();
-                        call.fail(err);
-                        tracing::warn!(sid = %socket.id, ns = socket.ns(), "rate limit exceeded repeatedly; disconnecting");
-                        let _ = socket.disconnect();
-                        return;
-                    }
-                }
-            }
-            if ordered {
-                // Decoded now, in arrival order; run after the socket's earlier events.
-                let queue = SocketQueue::of(&call.socket, call.cx.max_ordered_backlog);
-                if !queue.has_room() {
-                    // The retry delay is a hint: the backlog drains as fast as the handler.
-                    return call.fail(WsError::rate_limited(ORDERED_BACKLOG_RETRY));
-                }
-                let guards = guards.clone();
-                let span = call.trace.as_ref().map(|t| t.span.clone());
-                if guards.is_empty() {
-                    if let Some((fut, reply)) = extract_call(&*extract, call) {
-                        queue.push(boxed(span, run(fut, reply)));
-                    }
-                } else {
-                    let extract = extract.clone();
-                    queue.push(boxed(span, async move {
-                        if let Err(err) = check_event_guards(&guards, &call).await {
-                            return call.fail(err);
-                        }
-                        if let Some((fut, reply)) = extract_call(&*extract, call) {
-                            run(fut, reply).await;
-                        }
-                    }));
-                }
-                return;
-            }
-            let span = call.trace.as_ref().map(|t| t.span.clone());
-            if guards.is_empty() {
-                if let Some((fut, reply)) = extract_call(&*extract, call) {
-                    spawn(span, run(fut, reply));
-                }
-                return;
-            }
-            let (guards, extract) = (guards.clone(), extract.clone());
-            spawn(span, async move {
-                if let Err(err) = check_event_guards(&guards, &call).await {
-                    return call.fail(err);
-                }
-                if let Some((fut, reply)) = extract_call(&*extract, call) {
-                    run(fut, reply).await;
-                }
-            });
-        };
         let handler = EventHandler {
             mode: self.mode,
             interceptors: self.gateway_interceptors.iter().cloned().collect(),
-            call: Box::new(call),
+            guards,
+            throttles,
+            ordered: options.ordered || self.gateway_ordered,
+            start,
         };
         let registered = Registered {
             gateway: self.gateway,
@@ -693,16 +787,19 @@ impl<A: Adapter> Namespace<A> {
                     socket.id,
                     ack_id.is_some(),
                 );
-                (handler.call)(Call {
-                    socket,
-                    value,
-                    ack_id,
-                    cx,
-                    event,
-                    mode: handler.mode,
-                    watch,
-                    trace,
-                });
+                handle(
+                    handler,
+                    Call {
+                        socket,
+                        value,
+                        ack_id,
+                        cx,
+                        event,
+                        mode: handler.mode,
+                        watch,
+                        trace,
+                    },
+                );
             }
             Err((event, err)) => {
                 tracing::debug!(ns = self.path, %event, %err, "event not dispatched");
@@ -792,7 +889,7 @@ where
 }
 
 /// Sends the one ack an event gets (when it asked for one) and reports failures of events
-/// that did not ask for an ack.
+/// that did not ask for an ack. Only the success path depends on the handler's type.
 fn respond<A: Adapter, T: Serialize>(
     socket: &Arc<Socket<A>>,
     ack_id: Option<i64>,
@@ -801,34 +898,46 @@ fn respond<A: Adapter, T: Serialize>(
     mode: AckMode,
     result: Result<T, WsError>,
 ) {
-    let outcome = match (ack_id, result) {
-        (None, Ok(_)) => return,
-        (Some(id), Ok(data)) => match mode {
-            AckMode::Envelope => send_ack(socket, id, &OkEnvelope::new(&data)),
-            AckMode::NestJs => send_ack(socket, id, &data),
-        },
-        (ack_id, Err(err)) => {
-            if ack_id.is_none() {
-                tracing::warn!(ns = socket.ns(), %event, sid = %socket.id, %err, "event failed (no ack requested)");
-            } else {
-                tracing::debug!(ns = socket.ns(), %event, sid = %socket.id, %err, "event failed");
-            }
-            match mode {
-                AckMode::Envelope => {
-                    if ack_id.is_none() && cx.report_exceptions {
-                        emit(socket, "exception", &ExceptionEvent::new(event, &err));
-                    }
-                    ack_id.map_or(Ok(()), |id| send_ack(socket, id, &ErrEnvelope::new(&err)))
-                }
-                AckMode::NestJs => {
-                    let body = NestError::new(&err);
-                    emit(socket, "exception", &body);
-                    ack_id.map_or(Ok(()), |id| send_ack(socket, id, &body))
-                }
+    match result {
+        Ok(data) => {
+            let Some(id) = ack_id else { return };
+            let ack = OkAck { mode, data: &data };
+            if let Err(err) = send_ack(socket, id, &ack) {
+                tracing::debug!(sid = %socket.id, %err, "could not send the ack");
             }
         }
+        Err(err) => respond_err(socket, ack_id, cx, event, mode, &err),
+    }
+}
+
+/// [`respond`]'s failure path, shared by all handlers.
+fn respond_err<A: Adapter>(
+    socket: &Arc<Socket<A>>,
+    ack_id: Option<i64>,
+    cx: &AppContext,
+    event: &str,
+    mode: AckMode,
+    err: &WsError,
+) {
+    if ack_id.is_none() {
+        tracing::warn!(ns = socket.ns(), %event, sid = %socket.id, %err, "event failed (no ack requested)");
+    } else {
+        tracing::debug!(ns = socket.ns(), %event, sid = %socket.id, %err, "event failed");
+    }
+    let sent = match mode {
+        AckMode::Envelope => {
+            if ack_id.is_none() && cx.report_exceptions {
+                emit(socket, "exception", &ExceptionEvent::new(event, err));
+            }
+            ack_id.map_or(Ok(()), |id| send_ack(socket, id, &ErrEnvelope::new(err)))
+        }
+        AckMode::NestJs => {
+            let body = NestError::new(err);
+            emit(socket, "exception", &body);
+            ack_id.map_or(Ok(()), |id| send_ack(socket, id, &body))
+        }
     };
-    if let Err(err) = outcome {
+    if let Err(err) = sent {
         tracing::debug!(sid = %socket.id, %err, "could not send the ack");
     }
 }

@@ -72,6 +72,13 @@ impl InFlight {
     }
 }
 
+impl InFlight {
+    /// The app context, shared.
+    pub(crate) fn app(&self) -> &Arc<AppContext> {
+        &self.0
+    }
+}
+
 impl Deref for InFlight {
     type Target = AppContext;
 

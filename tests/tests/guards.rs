@@ -44,6 +44,30 @@ impl Guard for RequireRole {
     }
 }
 
+/// An event guard that really waits (a lookup elsewhere, say) before it decides.
+struct SlowRole(&'static str);
+
+impl Guard for SlowRole {
+    async fn check_event(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        RequireRole(self.0).check_event(cx).await
+    }
+}
+
+/// An event guard with a bug, before or after its first await.
+struct PanicsOnEvent {
+    after_await: bool,
+}
+
+impl Guard for PanicsOnEvent {
+    async fn check_event(&self, _cx: &GuardContext<'_>) -> Result<(), WsError> {
+        if self.after_await {
+            tokio::task::yield_now().await;
+        }
+        panic!("event guard bug")
+    }
+}
+
 #[derive(Default)]
 struct Admin;
 
@@ -64,6 +88,28 @@ impl Admin {
     async fn purge(&self) -> &'static str {
         "purged"
     }
+
+    #[subscribe("slow_purge")]
+    #[guard(SlowRole("admin"))]
+    async fn slow_purge(&self) -> &'static str {
+        "purged"
+    }
+
+    /// An awaiting guard, then one that decides at once.
+    #[subscribe("slow_then_admin")]
+    #[guard(SlowRole("user"))]
+    #[guard(RequireRole("admin"))]
+    async fn slow_then_admin(&self) -> &'static str {
+        "unreachable for everyone"
+    }
+
+    #[subscribe("guard_panics_now")]
+    #[guard(PanicsOnEvent { after_await: false })]
+    async fn guard_panics_now(&self) {}
+
+    #[subscribe("guard_panics_later")]
+    #[guard(PanicsOnEvent { after_await: true })]
+    async fn guard_panics_later(&self) {}
 
     /// A room join checked by the handler itself: only your own `user:` room.
     #[subscribe("join")]
@@ -160,6 +206,48 @@ async fn an_event_guard_answers_forbidden_and_the_handler_does_not_run() {
     assert_eq!(
         admin.call("purge", ()).await.expect("ack"),
         json!({"ok": true, "data": "purged"})
+    );
+}
+
+#[tokio::test]
+async fn event_guards_that_await_or_panic_answer_once_with_their_verdict() {
+    let server = server().await;
+    let user = connect(&server, Some("user-key")).await.expect("connects");
+    let admin = connect(&server, Some("admin-key")).await.expect("connects");
+
+    // A guard that awaits before deciding lets the admin through and refuses the user.
+    assert_eq!(
+        admin.call("slow_purge", ()).await.expect("ack"),
+        json!({"ok": true, "data": "purged"})
+    );
+    assert_eq!(
+        user.call("slow_purge", ()).await.expect("ack"),
+        json!({"ok": false, "error": {"code": "forbidden", "message": "`slow_purge` needs the admin role"}})
+    );
+
+    // The guards after an awaiting one still run, in order: each client is stopped by a
+    // different one.
+    assert_eq!(
+        user.call("slow_then_admin", ()).await.expect("ack")["error"]["message"],
+        json!("`slow_then_admin` needs the admin role")
+    );
+    assert_eq!(
+        admin.call("slow_then_admin", ()).await.expect("ack")["error"]["message"],
+        json!("`slow_then_admin` needs the user role")
+    );
+
+    // A panicking guard, before or after an await, is an `internal` error, and the socket
+    // goes on.
+    for event in ["guard_panics_now", "guard_panics_later"] {
+        assert_eq!(
+            user.call(event, ()).await.expect("ack")["error"]["code"],
+            json!("internal"),
+            "{event}"
+        );
+    }
+    assert_eq!(
+        user.call("whoami", ()).await.expect("ack")["data"],
+        json!("user")
     );
 }
 
