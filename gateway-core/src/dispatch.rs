@@ -872,20 +872,26 @@ fn with_event_name<A: Adapter, R>(
     f(event.as_ref().map(|e| e.0.as_str()))
 }
 
-async fn run<A, Fut>(fut: Fut, reply: Reply<A>)
+/// The handler's task: awaits its future (a panic becomes an `internal` error), then sends
+/// the ack. Written with combinators rather than as an `async fn`: an `async fn` keeps its
+/// argument `fut` beside the future it awaits, which doubled the size of every spawned task
+/// (and the bytes tokio copies to spawn and complete it).
+fn run<A, Fut>(fut: Fut, reply: Reply<A>) -> impl Future<Output = ()> + Send
 where
     A: Adapter,
     Fut: Future + Send,
     Fut::Output: IntoAck,
 {
-    let result = match AssertUnwindSafe(fut).catch_unwind().await {
-        Ok(output) => output.into_ack(),
-        Err(panic) => {
-            log_panic(reply.event, &*panic);
-            Err(WsError::internal())
-        }
-    };
-    reply.send(result);
+    AssertUnwindSafe(fut).catch_unwind().map(move |output| {
+        let result = match output {
+            Ok(output) => output.into_ack(),
+            Err(panic) => {
+                log_panic(reply.event, &*panic);
+                Err(WsError::internal())
+            }
+        };
+        reply.send(result);
+    })
 }
 
 /// Sends the one ack an event gets (when it asked for one) and reports failures of events
