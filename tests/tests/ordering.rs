@@ -394,3 +394,76 @@ async fn a_full_ordered_backlog_answers_rate_limited_at_once() {
     );
     assert_eq!(socket.stray_acks(), 0);
 }
+
+/// What a `login` stores on the socket.
+#[derive(Clone)]
+struct LoggedIn;
+
+/// Event guard: the socket must have logged in.
+struct RequireLogin;
+
+impl Guard for RequireLogin {
+    async fn check_event(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+        match cx.extensions().get::<LoggedIn>() {
+            Some(LoggedIn) => Ok(()),
+            None => Err(WsError::unauthorized("log in first")),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Session;
+
+#[gateway(namespace = "/session")]
+impl Session {
+    /// Slow on purpose: an event sent right after it arrives while it is still running.
+    #[subscribe("login")]
+    #[ordered]
+    async fn login(&self, socket: SocketRef) -> bool {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        socket.extensions.insert(LoggedIn);
+        true
+    }
+
+    #[subscribe("secret")]
+    #[ordered]
+    #[guard(RequireLogin)]
+    async fn secret(&self) -> &'static str {
+        "the secret"
+    }
+
+    #[subscribe("secret-unordered")]
+    #[guard(RequireLogin)]
+    async fn secret_unordered(&self) -> &'static str {
+        "the secret"
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ordered_events_guards_see_what_the_earlier_events_did() {
+    let server = TestServer::start(GatewayApp::explicit().link::<Session>())
+        .await
+        .expect("server starts");
+
+    // Both sent back to back (each call writes its packet before it first waits): the
+    // ordered `secret` is checked after `login` has run.
+    let socket = server.socket("/session").await.expect("connects");
+    let (login, secret) = tokio::join!(socket.call("login", ()), socket.call("secret", ()));
+    assert_eq!(login.expect("ack"), json!({"ok": true, "data": true}));
+    assert_eq!(
+        secret.expect("ack"),
+        json!({"ok": true, "data": "the secret"})
+    );
+
+    // Without `#[ordered]`, the guard runs as the event arrives, while `login` sleeps.
+    let socket = server.socket("/session").await.expect("connects");
+    let (login, secret) = tokio::join!(
+        socket.call("login", ()),
+        socket.call("secret-unordered", ())
+    );
+    assert_eq!(login.expect("ack"), json!({"ok": true, "data": true}));
+    assert_eq!(
+        secret.expect("ack"),
+        json!({"ok": false, "error": {"code": "unauthorized", "message": "log in first"}})
+    );
+}
