@@ -108,6 +108,11 @@ impl Trace {
         }))
     }
 
+    /// The event's span, or a disabled one when events are not traced.
+    fn span_of(trace: Option<&Self>) -> tracing::Span {
+        trace.map_or_else(tracing::Span::none, |t| t.span.clone())
+    }
+
     fn finish(&self, result: Result<(), &WsError>) {
         let started = self.started;
         let outcome = match result {
@@ -135,11 +140,8 @@ pub(crate) struct Call<A: Adapter> {
 }
 
 impl<A: Adapter> Call<A> {
-    /// The event's span, or a disabled one when events are not traced.
     fn span(&self) -> tracing::Span {
-        self.trace
-            .as_ref()
-            .map_or_else(tracing::Span::none, |t| t.span.clone())
+        Trace::span_of(self.trace.as_deref())
     }
 
     /// Answers the event with an error (the handler does not run).
@@ -170,9 +172,7 @@ struct Reply<A: Adapter> {
 
 impl<A: Adapter> Reply<A> {
     fn span(&self) -> tracing::Span {
-        self.trace
-            .as_ref()
-            .map_or_else(tracing::Span::none, |t| t.span.clone())
+        Trace::span_of(self.trace.as_deref())
     }
 
     /// Tells the interceptors, then sends the ack (or reports the failure). The event stops
