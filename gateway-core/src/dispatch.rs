@@ -272,22 +272,26 @@ fn handle<A: Adapter>(handler: &EventHandler<A>, call: Call<A>) {
         }
         // The guards run in the queue too: they see what the socket's earlier events did
         // (a `login` that stored the user, say).
+        // Only the checks are instrumented here: the handler's job carries the span itself.
         let (guards, start) = (handler.guards.clone(), handler.start.clone());
         let span = call.span();
-        queue.push(Box::pin(
-            async move {
-                if let Err(err) = check_event_guards(&guards, &call).await {
-                    return call.fail(err);
-                }
-                if let Some(job) = start(call, Sched::Boxed) {
-                    job.await;
-                }
+        queue.push(Box::pin(async move {
+            let checked = check_event_guards(&guards, &call).instrument(span).await;
+            if let Err(err) = checked {
+                return call.fail(err);
             }
-            .instrument(span),
-        ));
+            if let Some(job) = start(call, Sched::Boxed) {
+                job.await;
+            }
+        }));
         return;
     }
-    match check_guards_now(&handler.guards, &call) {
+    let checked = {
+        // The checks' logs belong to the event, as the handler's do.
+        let _entered = call.trace.as_ref().map(|t| t.span.enter());
+        check_guards_now(&handler.guards, &call)
+    };
+    match checked {
         Checked::Passed => {
             (handler.start)(call, Sched::Spawn);
         }
