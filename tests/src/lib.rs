@@ -31,6 +31,20 @@ pub mod process {
         },
     }
 
+    impl Run {
+        /// Its exit status (`None`: killed after its timeout), then its stdout and stderr.
+        pub fn into_parts(self) -> (Option<ExitStatus>, String, String) {
+            match self {
+                Run::Finished {
+                    status,
+                    stdout,
+                    stderr,
+                } => (Some(status), stdout, stderr),
+                Run::TimedOut { stdout, stderr } => (None, stdout, stderr),
+            }
+        }
+    }
+
     /// Runs `command` (in its own process group, output captured) and polls it from the
     /// runtime, so servers running in the test process keep serving; kills it and its
     /// process group after `timeout`.

@@ -14,11 +14,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gateway_core::prelude::*;
 use gateway_core::testing::TestServer;
-use gateway_tests::process::{Output, kill};
+use gateway_tests::process::run_bounded;
 
 /// Each client's whole run must finish within this.
 const RUN_TIMEOUT: Duration = Duration::from_secs(90);
@@ -95,24 +95,19 @@ async fn connect_error_reaches_node_and_python_clients_within_a_second() {
     .expect("the /private gateway starts");
     let url = server.url();
 
-    let node = run(
-        Command::new("node")
-            .args(["--test", "connect_error.test.mjs"])
-            .current_dir(&interop)
-            .env("GATEWAY_URL", &url),
-        "node --test connect_error.test.mjs",
-    )
-    .await;
+    let mut node = Command::new("node");
+    node.args(["--test", "connect_error.test.mjs"])
+        .current_dir(&interop)
+        .env("GATEWAY_URL", &url);
+    let node = run(node, "node --test connect_error.test.mjs").await;
     let script = interop.join("python").join("connect_error.py");
-    let python = run(
-        Command::new("python3")
-            .arg(&script)
-            .arg(&url)
-            // Unbuffered, so a run killed at the timeout still shows what it printed.
-            .env("PYTHONUNBUFFERED", "1"),
-        "python3 tests/interop/python/connect_error.py",
-    )
-    .await;
+    let mut python = Command::new("python3");
+    python
+        .arg(&script)
+        .arg(&url)
+        // Unbuffered, so a run killed at the timeout still shows what it printed.
+        .env("PYTHONUNBUFFERED", "1");
+    let python = run(python, "python3 tests/interop/python/connect_error.py").await;
 
     server.shutdown().await.expect("the server shuts down");
 
@@ -226,40 +221,15 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// Runs `command`, polling it from the runtime so the in-process server keeps serving, and
-/// killing it (and its process group) after [`RUN_TIMEOUT`].
-async fn run(command: &mut Command, what: &'static str) -> Run {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // Its own process group, so a timeout also ends whatever it started (node --test runs
-    // the test file in a child process).
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(command, 0);
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run `{what}`: {e}"));
-
-    let stdout = Output::capture(child.stdout.take().expect("piped stdout"));
-    let stderr = Output::capture(child.stderr.take().expect("piped stderr"));
-
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let status = loop {
-        match child.try_wait().expect("wait for the client") {
-            Some(status) => break Some(status),
-            None if Instant::now() >= deadline => break None,
-            None => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
-    if status.is_none() {
-        kill(&mut child);
-    }
-
+/// Runs `command` with [`run_bounded`]: polled from the runtime so the in-process server
+/// keeps serving, killed with its process group (node --test runs the test file in a child
+/// process) after [`RUN_TIMEOUT`].
+async fn run(command: Command, what: &'static str) -> Run {
+    let (status, stdout, stderr) = run_bounded(command, RUN_TIMEOUT).await.into_parts();
     Run {
         what,
         status,
-        stdout: stdout.finish().await,
-        stderr: stderr.finish().await,
+        stdout,
+        stderr,
     }
 }

@@ -15,11 +15,11 @@
 //! `npm ci --prefix tests/interop`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
 
 use gateway_core::testing::TestServer;
-use gateway_tests::process::{Output, kill};
+use gateway_tests::process::run_bounded;
 
 /// A whole `tsc` run must finish within this.
 const TSC_TIMEOUT: Duration = Duration::from_secs(120);
@@ -174,37 +174,14 @@ impl Run {
     }
 }
 
-/// Runs `command` to completion, polling it from the runtime (an in-process server keeps
-/// serving), and kills it with its process group after `timeout`.
-async fn run(mut command: Command, timeout: Duration) -> Run {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // Its own process group, so a timeout also ends its children (tsc runs a native binary).
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().unwrap_or_else(|e| {
-        panic!("cannot run {command:?} (Node.js 20 or later must be on PATH): {e}")
-    });
-    let stdout = Output::capture(child.stdout.take().expect("piped stdout"));
-    let stderr = Output::capture(child.stderr.take().expect("piped stderr"));
-
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait().expect("wait for the child") {
-            Some(status) => break Some(status),
-            None if Instant::now() >= deadline => break None,
-            None => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
-    if status.is_none() {
-        kill(&mut child);
-    }
+/// Runs `command` with [`run_bounded`]: polled from the runtime (an in-process server
+/// keeps serving), killed with its process group (tsc runs a native binary) after `timeout`.
+async fn run(command: Command, timeout: Duration) -> Run {
+    let (status, stdout, stderr) = run_bounded(command, timeout).await.into_parts();
     Run {
         status,
-        stdout: stdout.finish().await,
-        stderr: stderr.finish().await,
+        stdout,
+        stderr,
     }
 }
 
