@@ -6,7 +6,6 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use socketioxide::adapter::Adapter;
 
 use crate::ack::AckMode;
 use crate::contract::ContractBuilder;
@@ -47,10 +46,11 @@ impl fmt::Display for Location {
 }
 
 /// A gateway: a struct whose `#[gateway]` impl block registers its handlers on a namespace.
-/// Implemented by the macro; generic over the adapter so remote adapters plug in.
-pub trait Gateway<A: Adapter>: Send + Sync + 'static {
+/// Implemented by the macro, for the app's [`DefaultAdapter`] (the in-memory adapter, or the
+/// cluster adapter with the `redis` feature): user code is the same on either.
+pub trait Gateway: Send + Sync + 'static {
     /// Registers every handler of the gateway on its namespace.
-    fn register(this: &Arc<Self>, ns: &mut NamespaceBuilder<A>);
+    fn register(this: &Arc<Self>, ns: &mut NamespaceBuilder<DefaultAdapter>);
 }
 
 /// Gives a gateway type's static descriptor. Implemented by the macro.
@@ -82,7 +82,7 @@ pub struct GatewayDescriptor {
 
 impl GatewayDescriptor {
     #[doc(hidden)]
-    pub const fn new<G: Gateway<DefaultAdapter>>(
+    pub const fn new<G: Gateway>(
         type_name: &'static str,
         namespace: &'static str,
         location: Location,
@@ -130,7 +130,7 @@ impl fmt::Debug for GatewayDescriptor {
 
 inventory::collect!(GatewayDescriptor);
 
-fn register_erased<G: Gateway<DefaultAdapter>>(
+fn register_erased<G: Gateway>(
     instance: Arc<dyn Any + Send + Sync>,
     ns: &mut NamespaceBuilder<DefaultAdapter>,
 ) {

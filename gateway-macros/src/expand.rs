@@ -101,7 +101,6 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
     };
     let location = location(&p, item.self_ty.span());
 
-    let mut bounds = Vec::new();
     let mut registrations = Vec::new();
     for guard in &gateway.guards {
         registrations
@@ -118,7 +117,7 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
         registrations.push(quote_spanned!(interceptor.span()=> ns.gateway_interceptor(#p::InterceptorRef::new(#interceptor));));
     }
     for handler in &gateway.handlers {
-        registrations.push(register_handler(&p, self_ty, handler, &mut bounds));
+        registrations.push(register_handler(&p, self_ty, handler));
     }
     let contract = contract_fn(&p, &gateway, &args.emits);
 
@@ -129,11 +128,9 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
         #[allow(unused_qualifications, clippy::used_underscore_binding, clippy::needless_lifetimes)]
         const _: () = {
             #[automatically_derived]
-            impl<__A: #p::Adapter> #p::Gateway<__A> for #self_ty
-            where
-                #(#bounds,)*
-            {
-                fn register(this: &#p::Arc<Self>, ns: &mut #p::NamespaceBuilder<__A>) {
+            impl #p::Gateway for #self_ty {
+                fn register(this: &#p::Arc<Self>, ns: &mut #p::NamespaceBuilder<#p::DefaultAdapter>) {
+                    type __A = #p::DefaultAdapter;
                     #(#registrations)*
                 }
             }
@@ -260,7 +257,6 @@ fn register_handler(
     p: &TokenStream,
     self_ty: &syn::Type,
     handler: &Handler<'_>,
-    bounds: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let method = &handler.method.sig.ident;
     let mut prelude = Vec::new();
@@ -276,16 +272,10 @@ fn register_handler(
         }
         let ty = param.ty;
         if is_init {
-            if param.adapter_bound {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromInit<__A>));
-            }
             prelude.push(quote_spanned! {ty.span()=>
                 let #arg = <#ty as #p::FromInit<__A>>::from_init(__gw_io, __gw_providers)?;
             });
         } else {
-            if param.adapter_bound {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #p::FromParts<__A>));
-            }
             prelude.push(quote_spanned! {ty.span()=>
                 let #arg = <#ty as #p::FromParts<__A>>::from_parts(__gw_parts)?;
             });

@@ -98,10 +98,6 @@ pub(crate) struct Param<'a> {
     pub(crate) role: Role,
     /// The name it is bound to (`msg` in `msg: T` or `Valid(msg): Valid<T>`), for contracts.
     pub(crate) name: String,
-    /// `SocketRef` / `SocketIo`: the prelude's aliases name the app's adapter, so the
-    /// adapter-generic impl needs a where-clause for them. Every other extractor must be
-    /// generic over the adapter itself (as socketioxide asks of custom extractors).
-    pub(crate) adapter_bound: bool,
 }
 
 /// How a parameter gets its value.
@@ -379,11 +375,9 @@ impl<'a> Handler<'a> {
                     ),
                 );
             }
-            let adapter_bound = matches!(name.as_deref(), Some("SocketRef" | "SocketIo"));
             params.push(Param {
                 ty,
                 role,
-                adapter_bound,
                 name: binding_name(&pat_type.pat).unwrap_or_else(|| format!("arg{}", params.len())),
             });
         }
