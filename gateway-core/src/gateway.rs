@@ -1,15 +1,18 @@
 //! What the `#[gateway]` macro generates against: the [`Gateway`] trait and the static
-//! [`GatewayDescriptor`] it submits to the registry.
+//! [`GatewayDescriptor`] it submits to the registry. You do not implement these by hand;
+//! this module is public for advanced use (naming a gateway type's descriptor, its
+//! [`Location`] in a startup error).
 
 use std::any::{Any, TypeId};
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-
 use crate::ack::AckMode;
 use crate::contract::ContractBuilder;
-use crate::dispatch::NamespaceBuilder;
+use crate::runtime::NamespaceBuilder;
+
+pub use crate::location::Location;
 use crate::providers::{Injectable, MissingProvider, Providers};
 
 /// The adapter the app runs on. Generated handler code is generic over socketioxide's
@@ -27,23 +30,6 @@ pub type DefaultAdapter = socketioxide::adapter::LocalAdapter;
 /// memory, or Redis when the app is given a URL, chosen at startup.
 #[cfg(feature = "redis")]
 pub type DefaultAdapter = crate::cluster::ClusterAdapter;
-
-/// A place in the user's source code, recorded by the macros for startup errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Location {
-    /// `file!()` of the item.
-    pub file: &'static str,
-    /// `line!()` of the item.
-    pub line: u32,
-    /// `column!()` of the item.
-    pub column: u32,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
 
 /// A gateway: a struct whose `#[gateway]` impl block registers its handlers on a namespace.
 /// Implemented by the macro, for the app's [`DefaultAdapter`] (the in-memory adapter, or the

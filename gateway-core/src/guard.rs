@@ -1,5 +1,5 @@
-//! Guards (DESIGN §2.4): checks that run before a client connects to a namespace and
-//! before a handler runs.
+//! Guards: checks that run before a client connects to a namespace and before a handler
+//! runs (the guide's chapter "Guards and authentication", book/src/guards-and-authentication.md).
 //!
 //! A guard declared on a gateway (`#[guard(MyGuard)]` under `#[gateway(...)]`) runs its
 //! [`Guard::check_connect`] in socketioxide's connect middleware, before the client is
@@ -12,11 +12,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use socketioxide::adapter::Adapter;
 use socketioxide::extensions::Extensions;
-use socketioxide::socket::{Sid, Socket};
+use socketioxide::socket::Sid;
 
-use crate::dispatch::AppContext;
 use crate::error::WsError;
 use crate::providers::Providers;
 
@@ -136,78 +134,26 @@ pub trait Guard: Send + Sync + 'static {
 
 pub(crate) type GuardFuture<'a> = Pin<Box<dyn Future<Output = Result<(), WsError>> + Send + 'a>>;
 
-/// What a guard reads of a socket, whatever its adapter: lets an event check own its
-/// socket (`Arc<dyn SocketView>`) without making guards generic over the adapter.
-pub(crate) trait SocketView: Send + Sync + 'static {
-    fn sid(&self) -> Sid;
-    fn namespace(&self) -> &str;
-    fn request(&self) -> &axum::http::request::Parts;
-    fn extensions(&self) -> &Extensions;
-}
-
-impl<A: Adapter> SocketView for Socket<A> {
-    fn sid(&self) -> Sid {
-        self.id
-    }
-
-    fn namespace(&self) -> &str {
-        self.ns()
-    }
-
-    fn request(&self) -> &axum::http::request::Parts {
-        self.req_parts()
-    }
-
-    fn extensions(&self) -> &Extensions {
-        &self.extensions
-    }
-}
-
-/// An event check that owns what its [`GuardContext`] borrows, so that its future is
-/// `'static`: the dispatcher polls it once in place and, should it not be ready (a guard
-/// that really awaits), hands the same future to a task instead of running it again.
-pub(crate) struct EventScope {
-    pub(crate) socket: Arc<dyn SocketView>,
-    pub(crate) app: Arc<AppContext>,
-    pub(crate) event: &'static str,
-}
-
-impl EventScope {
-    pub(crate) fn context(&self) -> GuardContext<'_> {
-        let socket = &*self.socket;
-        GuardContext {
-            sid: socket.sid(),
-            namespace: socket.namespace(),
-            request: socket.request(),
-            auth: None,
-            event: Some(self.event),
-            extensions: socket.extensions(),
-            providers: &self.app.providers,
-        }
-    }
+/// Which of a guard's checks runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// [`Guard::check_connect`], in the namespace's connect middleware.
+    Connect,
+    /// [`Guard::check_event`], before a guarded event's handler.
+    Event,
 }
 
 /// [`Guard`] made object-safe, to store guards of different types together.
 pub(crate) trait ErasedGuard: Send + Sync + 'static {
-    fn connect<'a>(&'a self, cx: &'a GuardContext<'a>) -> GuardFuture<'a>;
-    fn event<'a>(&'a self, cx: &'a GuardContext<'a>) -> GuardFuture<'a>;
-    fn event_owned(self: Arc<Self>, scope: EventScope) -> GuardFuture<'static>;
+    fn check<'a>(&'a self, stage: Stage, cx: &'a GuardContext<'a>) -> GuardFuture<'a>;
 }
 
 impl<G: Guard> ErasedGuard for G {
-    fn connect<'a>(&'a self, cx: &'a GuardContext<'a>) -> GuardFuture<'a> {
-        Box::pin(self.check_connect(cx))
-    }
-
-    fn event<'a>(&'a self, cx: &'a GuardContext<'a>) -> GuardFuture<'a> {
-        Box::pin(self.check_event(cx))
-    }
-
-    fn event_owned(self: Arc<Self>, scope: EventScope) -> GuardFuture<'static> {
-        Box::pin(async move {
-            let cx = scope.context();
-            self.check_event(&cx).await
-        })
+    fn check<'a>(&'a self, stage: Stage, cx: &'a GuardContext<'a>) -> GuardFuture<'a> {
+        match stage {
+            Stage::Connect => Box::pin(self.check_connect(cx)),
+            Stage::Event => Box::pin(self.check_event(cx)),
+        }
     }
 }
 

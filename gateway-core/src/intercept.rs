@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use socketioxide::socket::Sid;
 
 use crate::error::WsError;
+use crate::panic::{self, Site};
 
 /// The event an interceptor sees.
 #[derive(Debug, Clone, Copy)]
@@ -89,22 +90,25 @@ impl std::fmt::Debug for InterceptorRef {
     }
 }
 
-/// The interceptors of one event in flight, with its start time.
-pub(crate) struct Watch {
-    pub(crate) interceptors: Arc<[InterceptorRef]>,
-    pub(crate) started: Instant,
-    pub(crate) sid: Sid,
-    pub(crate) wants_ack: bool,
+/// The interceptors watching one event in flight, with the event's start time: told
+/// `before` when it is dispatched and `after` once its outcome is known.
+pub(crate) struct Interception {
+    interceptors: Arc<[InterceptorRef]>,
+    started: Instant,
+    sid: Sid,
+    wants_ack: bool,
 }
 
-impl Watch {
+impl Interception {
+    /// Tells the interceptors (if any) that the event starts. Boxed: events carry an
+    /// `Option<Box<Interception>>`, so those without interceptors (most) carry one word.
     pub(crate) fn start(
         interceptors: &Arc<[InterceptorRef]>,
         namespace: &str,
         event: &str,
         sid: Sid,
         wants_ack: bool,
-    ) -> Option<Self> {
+    ) -> Option<Box<Self>> {
         if interceptors.is_empty() {
             return None;
         }
@@ -115,28 +119,17 @@ impl Watch {
             wants_ack,
         };
         for interceptor in interceptors.iter() {
-            guarded("before", event, || interceptor.0.before(&info));
+            observe("before", event, || interceptor.0.before(&info));
         }
-        Some(Watch {
+        Some(Box::new(Interception {
             interceptors: interceptors.clone(),
             started: Instant::now(),
             sid,
             wants_ack,
-        })
+        }))
     }
 
-    /// [`start`](Self::start), boxed: events carry an `Option<Box<Watch>>`, so those
-    /// without interceptors (most) carry one word.
-    pub(crate) fn start_boxed(
-        interceptors: &Arc<[InterceptorRef]>,
-        namespace: &str,
-        event: &str,
-        sid: Sid,
-        wants_ack: bool,
-    ) -> Option<Box<Self>> {
-        Self::start(interceptors, namespace, event, sid, wants_ack).map(Box::new)
-    }
-
+    /// Tells the interceptors how the event ended.
     pub(crate) fn finish(&self, namespace: &str, event: &str, result: Result<(), &WsError>) {
         let info = EventInfo {
             namespace,
@@ -149,16 +142,13 @@ impl Watch {
             elapsed: self.started.elapsed(),
         };
         for interceptor in self.interceptors.iter() {
-            guarded("after", event, || interceptor.0.after(&info, &outcome));
+            observe("after", event, || interceptor.0.after(&info, &outcome));
         }
     }
 }
 
 /// Runs one interceptor hook. Interceptors observe; a panicking one is logged and skipped,
 /// so it never changes the event's outcome, costs its ack or stops the next interceptor.
-fn guarded(hook: &str, event: &str, f: impl FnOnce()) {
-    if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        let message = crate::dispatch::panic_message(&*panic);
-        tracing::error!(%event, hook, panic = message, "interceptor panicked; skipped");
-    }
+fn observe(hook: &str, event: &str, f: impl FnOnce()) {
+    panic::catch(Site::Interceptor { hook, event }, f);
 }

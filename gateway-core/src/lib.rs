@@ -45,35 +45,35 @@ pub mod auth;
 #[cfg(feature = "redis")]
 pub mod cluster;
 pub mod contract;
-mod dispatch;
-mod drain;
 pub mod error;
 mod event;
 pub mod extract;
-mod gateway;
+pub mod gateway;
 pub mod guard;
 pub mod intercept;
+mod location;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+mod panic;
 mod providers;
 mod registry;
+mod runtime;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod throttle;
 
 pub use ack::{AckMode, IntoAck};
 pub use app::{
-    AdapterConfig, GatewayApp, GatewayConfig, Gateways, NamespaceSummary, REDIS_URL_ENV, Server,
+    AdapterConfig, BuiltApp, GatewayApp, GatewayConfig, NamespaceSummary, REDIS_URL_ENV, Server,
     Shutdown, StartupError,
 };
 pub use args::{Arg, Args};
 pub use auth::Claims;
 pub use contract::{Contracts, ServerEvent};
-pub use dispatch::NamespaceBuilder;
 pub use error::{AppError, WsError};
 pub use event::{BroadcastEvent, EmitEvent};
 pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
-pub use gateway::{DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location};
+pub use gateway::DefaultAdapter;
 pub use guard::{Guard, GuardContext};
 pub use intercept::Interceptor;
 pub use providers::{Injectable, MissingProvider, Providers};
@@ -123,7 +123,6 @@ pub mod __private {
         CodesProbe, SchemaProbe, ViaAppError, ViaKnown, ViaNoCodes, ViaSchema, ViaUnknown,
     };
     pub use crate::contract::{ContractBuilder, ResultParts, Shape};
-    pub use crate::dispatch::{HandlerOptions, NamespaceBuilder};
     pub use crate::error::WsError;
     pub use crate::extract::{FromParts, Parts, Payload};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
@@ -133,6 +132,7 @@ pub mod __private {
     pub use crate::guard::GuardRef;
     pub use crate::intercept::InterceptorRef;
     pub use crate::providers::{Injectable, MissingProvider, Providers};
+    pub use crate::runtime::{HandlerOptions, NamespaceBuilder};
     pub use crate::throttle::Throttle;
     pub use inventory;
     pub use socketioxide::SocketIo;

@@ -29,8 +29,8 @@ use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::SocketIo;
-use crate::dispatch::AppContext;
 use crate::intercept::{EventInfo, Interceptor, Outcome};
+use crate::runtime::AppContext;
 
 /// The largest rooms reported one by one, per namespace.
 const TOP_ROOMS: usize = 20;

@@ -253,11 +253,7 @@ fn location(p: &TokenStream, span: Span) -> TokenStream {
     }
 }
 
-fn register_handler(
-    p: &TokenStream,
-    self_ty: &syn::Type,
-    handler: &Handler<'_>,
-) -> TokenStream {
+fn register_handler(p: &TokenStream, self_ty: &syn::Type, handler: &Handler<'_>) -> TokenStream {
     let method = &handler.method.sig.ident;
     let mut prelude = Vec::new();
     let mut args = Vec::new();

@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use gateway_core::prelude::*;
-use gateway_core::{GatewayConfig, Gateways, Shutdown};
+use gateway_core::{BuiltApp, GatewayConfig, Shutdown};
 
 // ANCHOR: minimal
 /// The smallest gateway: no dependencies (so `Default` builds it), one event, and no
@@ -121,16 +121,16 @@ pub async fn bind_and_stop() -> Result<(), BoxError> {
 // ANCHOR_END: bind
 
 // ANCHOR: mount
-/// Socket.IO on your own axum `Router`, next to its routes. `Gateways::mount` adds the
+/// Socket.IO on your own axum `Router`, next to its routes. `BuiltApp::mount` adds the
 /// Socket.IO layer (and the `Origin` check when origins are restricted). Serve the router
 /// as you like; on shutdown, stop your listener, then run the returned `Shutdown`.
 pub async fn mount() -> Result<(Router, Shutdown), BoxError> {
-    let gateways: Gateways = app()
+    let built: BuiltApp = app()
         .allowed_origins(["https://shop.example.com"])
         .build()
         .await?;
-    let shutdown = gateways.shutdown();
-    let io = gateways.io.clone();
+    let shutdown = built.shutdown();
+    let io = built.io.clone();
     let api = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route(
@@ -140,7 +140,7 @@ pub async fn mount() -> Result<(Router, Shutdown), BoxError> {
                 format!("{shop} sockets on /shop")
             }),
         );
-    Ok((gateways.mount(api), shutdown))
+    Ok((built.mount(api), shutdown))
 }
 // ANCHOR_END: mount
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::dispatch::AppContext;
+use crate::runtime::context::AppContext;
 
 /// Events in flight, and the draining flag.
 #[derive(Default)]
@@ -57,8 +57,8 @@ pub(crate) struct InFlight(Arc<AppContext>);
 
 impl InFlight {
     /// Counts a new event, unless the app is draining.
-    pub(crate) fn enter(cx: &Arc<AppContext>) -> Option<Self> {
-        let drain = &cx.drain;
+    pub(crate) fn enter(app: &Arc<AppContext>) -> Option<Self> {
+        let drain = &app.drain;
         drain.in_flight.fetch_add(1, Ordering::SeqCst);
         // SeqCst, paired with `begin` and `wait_idle`: either this event sees the flag or
         // the waiter sees the count.
@@ -68,11 +68,9 @@ impl InFlight {
             drain.in_flight.fetch_sub(1, Ordering::SeqCst);
             return None;
         }
-        Some(Self(cx.clone()))
+        Some(Self(app.clone()))
     }
-}
 
-impl InFlight {
     /// The app context, shared.
     pub(crate) fn app(&self) -> &Arc<AppContext> {
         &self.0
@@ -102,19 +100,19 @@ mod tests {
 
     #[tokio::test]
     async fn waits_for_events_in_flight_and_refuses_new_ones() {
-        let cx = Arc::new(AppContext::for_tests());
-        let first = InFlight::enter(&cx).expect("not draining yet");
-        let second = InFlight::enter(&cx).expect("not draining yet");
-        cx.drain.begin();
+        let app = Arc::new(AppContext::for_tests());
+        let first = InFlight::enter(&app).expect("not draining yet");
+        let second = InFlight::enter(&app).expect("not draining yet");
+        app.drain.begin();
         assert!(
-            InFlight::enter(&cx).is_none(),
+            InFlight::enter(&app).is_none(),
             "draining refuses new events"
         );
-        assert_eq!(cx.drain.in_flight(), 2);
+        assert_eq!(app.drain.in_flight(), 2);
 
         let waiter = tokio::spawn({
-            let cx = cx.clone();
-            async move { cx.drain.wait_idle(Duration::from_secs(5)).await }
+            let app = app.clone();
+            async move { app.drain.wait_idle(Duration::from_secs(5)).await }
         });
         drop(first);
         tokio::task::yield_now().await;
@@ -125,9 +123,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn gives_up_after_the_timeout() {
-        let cx = Arc::new(AppContext::for_tests());
-        let _stuck = InFlight::enter(&cx).expect("not draining yet");
-        cx.drain.begin();
-        assert_eq!(cx.drain.wait_idle(Duration::from_secs(3)).await, 1);
+        let app = Arc::new(AppContext::for_tests());
+        let _stuck = InFlight::enter(&app).expect("not draining yet");
+        app.drain.begin();
+        assert_eq!(app.drain.wait_idle(Duration::from_secs(3)).await, 1);
     }
 }

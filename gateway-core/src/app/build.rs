@@ -1,0 +1,246 @@
+//! [`GatewayApp::build`]: from the registry's descriptors to a running socketioxide server,
+//! in order: the metrics recorder, the descriptors, the adapter, the server, the gateway
+//! instances, their namespaces' tables, the namespaces on the server, the `#[on_init]`
+//! hooks, the routes.
+
+use std::any::{Any, TypeId};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use socketioxide::ParserConfig;
+use socketioxide::SocketIoBuilder;
+
+use crate::SocketIo;
+use crate::app::GatewayApp;
+use crate::app::adapter::adapter_state;
+use crate::app::built::{BuiltApp, NamespaceSummary};
+use crate::app::config::GatewayConfig;
+use crate::app::error::StartupError;
+use crate::app::shutdown::Shutdown;
+use crate::gateway::{BuildOutcome, DefaultAdapter, GatewayDescriptor};
+use crate::providers::Providers;
+use crate::registry;
+use crate::runtime::drain::Drain;
+use crate::runtime::socket::OnConnect;
+use crate::runtime::table::{InitFn, Namespace};
+use crate::runtime::{AppContext, NamespaceBuilder};
+
+/// A gateway's descriptor with its instance.
+type Instance = (&'static GatewayDescriptor, Arc<dyn Any + Send + Sync>);
+
+impl GatewayApp {
+    /// Builds everything without serving: the Socket.IO layer, its handle, your routes and
+    /// the shutdown (see [`BuiltApp`]). Runs the `#[on_init]` hooks.
+    pub async fn build(self) -> Result<BuiltApp, StartupError> {
+        let GatewayApp {
+            config,
+            mut providers,
+            from_inventory,
+            linked,
+            instances,
+            routes,
+            interceptors,
+            contract_info: _,
+        } = self;
+        #[cfg(feature = "metrics")]
+        let (metrics, interceptors) = match &config.metrics_path {
+            None => (None, interceptors),
+            Some(path) => {
+                let handle =
+                    crate::metrics::MetricsRoute::install().map_err(StartupError::Metrics)?;
+                let mut interceptors = interceptors;
+                interceptors.insert(
+                    0,
+                    crate::intercept::InterceptorRef::new(crate::metrics::EventMetrics),
+                );
+                (Some((path.clone(), handle)), interceptors)
+            }
+        };
+        #[cfg(not(feature = "metrics"))]
+        if let Some(path) = &config.metrics_path {
+            return Err(StartupError::Metrics(format!(
+                "metrics at `{path}` need gateway-core's `metrics` feature"
+            )));
+        }
+        let descriptors = registry::collect(from_inventory, &linked);
+        if descriptors.is_empty() {
+            return Err(StartupError::EmptyRegistry);
+        }
+
+        #[cfg(feature = "redis")]
+        let adapter = adapter_state(&config.adapter).await?;
+        #[cfg(not(feature = "redis"))]
+        adapter_state(&config.adapter)?;
+        let builder = socketio_builder(&config);
+        #[cfg(feature = "redis")]
+        let builder = builder.with_adapter::<DefaultAdapter>(adapter);
+        let (layer, io) = builder.build_layer();
+        providers.insert(io.clone());
+
+        let built = instantiate(&descriptors, &instances, &providers)?;
+        let app = Arc::new(AppContext {
+            providers,
+            report_exceptions: config.report_exceptions,
+            interceptors: interceptors.into(),
+            max_ordered_backlog: config.max_ordered_backlog,
+            drain: Drain::default(),
+        });
+        let tables = register(built, &app, &config)?;
+
+        let mut inits = Vec::new();
+        let mut summary = Vec::new();
+        for builder in tables.into_values() {
+            let (ns, init) = builder.finish();
+            let events = ns.event_names();
+            tracing::info!(namespace = ns.path, events = ?events, "namespace ready");
+            summary.push(NamespaceSummary {
+                path: ns.path,
+                events,
+            });
+            add_namespace(&io, ns, &config).await?;
+            inits.extend(init);
+        }
+        run_inits(inits, &io, &app.providers).await?;
+
+        let router = routes.map(|routes| routes(io.clone()));
+        let paths: Arc<[&'static str]> =
+            summary.iter().map(|ns| ns.path).collect::<Vec<_>>().into();
+        #[cfg(feature = "metrics")]
+        let metrics = metrics.map(|(path, handle)| {
+            crate::metrics::MetricsRoute::new(path, handle, io.clone(), paths.clone(), app.clone())
+        });
+        let shutdown = Shutdown {
+            app,
+            io: io.clone(),
+            namespaces: paths,
+            timeout: config.shutdown_timeout,
+        };
+        Ok(BuiltApp {
+            layer,
+            io,
+            router,
+            namespaces: summary,
+            allowed_origins: config.allowed_origins.map(Arc::from),
+            shutdown,
+            #[cfg(feature = "metrics")]
+            metrics,
+        })
+    }
+}
+
+/// socketioxide's builder with the app's settings.
+fn socketio_builder(config: &GatewayConfig) -> SocketIoBuilder {
+    let max_message = usize::try_from(config.max_payload).unwrap_or(usize::MAX);
+    socketioxide::SocketIo::builder()
+        .req_path(config.path.clone())
+        .ping_interval(config.ping_interval)
+        .ping_timeout(config.ping_timeout)
+        .max_payload(config.max_payload)
+        .ws_max_message_size(max_message)
+        .ws_max_frame_size(max_message)
+        .ack_timeout(config.ack_timeout)
+        .connect_timeout(config.connect_timeout)
+        .max_buffer_size(config.max_buffer_size)
+        .ws_read_buffer_size(config.ws_read_buffer_size)
+        .with_parser(
+            ParserConfig::common()
+                .max_incoming_binaries(config.max_binary_attachments)
+                .max_incoming_binary_buf_size(config.max_binary_size)
+                .packet_completion_timeout(config.binary_completion_timeout),
+        )
+}
+
+/// Each gateway's instance: the one handed in, or built from the providers.
+fn instantiate(
+    descriptors: &[&'static GatewayDescriptor],
+    instances: &[(TypeId, Arc<dyn Any + Send + Sync>)],
+    providers: &Providers,
+) -> Result<Vec<Instance>, StartupError> {
+    let mut built = Vec::with_capacity(descriptors.len());
+    for &descriptor in descriptors {
+        let type_id = (descriptor.type_id)();
+        let instance = match instances.iter().find(|(id, _)| *id == type_id) {
+            Some((_, instance)) => instance.clone(),
+            None => match (descriptor.build)(providers) {
+                BuildOutcome::Built(Ok(instance)) => instance,
+                BuildOutcome::Built(Err(source)) => {
+                    return Err(StartupError::MissingProvider {
+                        gateway: descriptor.type_name,
+                        location: descriptor.location,
+                        source,
+                    });
+                }
+                BuildOutcome::NotBuildable => {
+                    return Err(StartupError::NoInstance {
+                        gateway: descriptor.type_name,
+                        location: descriptor.location,
+                    });
+                }
+            },
+        };
+        built.push((descriptor, instance));
+    }
+    Ok(built)
+}
+
+/// Registers every gateway's handlers on its namespace's table; gateways sharing a
+/// namespace are merged, and two handlers for one event fail startup naming both.
+fn register(
+    built: Vec<Instance>,
+    app: &Arc<AppContext>,
+    config: &GatewayConfig,
+) -> Result<BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>>, StartupError> {
+    let mut tables: BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>> = BTreeMap::new();
+    let mut conflicts = Vec::new();
+    for (descriptor, instance) in built {
+        let table = tables
+            .entry(descriptor.namespace)
+            .or_insert_with(|| NamespaceBuilder::new(descriptor.namespace, app.clone()));
+        table.begin_gateway(
+            descriptor.type_name,
+            descriptor.ack_mode.unwrap_or(config.ack_mode),
+        );
+        (descriptor.register)(instance, table);
+        conflicts.extend(table.take_conflicts());
+    }
+    if conflicts.is_empty() {
+        Ok(tables)
+    } else {
+        Err(StartupError::DuplicateEvents(conflicts))
+    }
+}
+
+/// Puts a namespace on the server. With Redis, it exists once its channels are subscribed.
+async fn add_namespace(
+    io: &SocketIo,
+    ns: Namespace<DefaultAdapter>,
+    config: &GatewayConfig,
+) -> Result<(), StartupError> {
+    let path = ns.path;
+    #[cfg(feature = "redis")]
+    io.ns(path, OnConnect(Arc::new(ns)))
+        .await
+        .map_err(|err| StartupError::Redis {
+            url: crate::app::adapter::redis_url_shown(&config.adapter),
+            reason: format!("namespace `{path}`: {err}"),
+        })?;
+    #[cfg(not(feature = "redis"))]
+    {
+        let _ = config;
+        io.ns(path, OnConnect(Arc::new(ns)));
+    }
+    Ok(())
+}
+
+/// Runs the `#[on_init]` hooks, in registration order.
+async fn run_inits(
+    inits: Vec<(&'static str, InitFn<DefaultAdapter>)>,
+    io: &SocketIo,
+    providers: &Providers,
+) -> Result<(), StartupError> {
+    for (gateway, init) in inits {
+        let fut = init(io, providers).map_err(|error| StartupError::Init { gateway, error })?;
+        fut.await;
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The contracts side of [`GatewayApp`]: what the app's gateways export (TypeScript for
+//! `socket.io-client`, AsyncAPI), and the `--export-contracts DIR` flag of `serve`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::app::GatewayApp;
+use crate::contract::{ContractBuilder, ContractInfo, Contracts};
+use crate::registry;
+
+impl GatewayApp {
+    /// Title, version and server of the exported contracts (see [`contracts`](Self::contracts)).
+    pub fn contract_info(mut self, info: ContractInfo) -> Self {
+        self.contract_info = Some(info);
+        self
+    }
+
+    /// The contracts of every gateway this app would serve: namespaces, client events with
+    /// their payloads and acks, and the server events gateways declare with `emits(...)`.
+    /// Render them with [`Contracts::typescript`] and [`Contracts::asyncapi`], or write both
+    /// with [`Contracts::write_to`]. Deterministic: everything is sorted.
+    pub fn contracts(&self) -> Contracts {
+        let mut builder = ContractBuilder::new();
+        for descriptor in registry::collect(self.from_inventory, &self.linked) {
+            builder.begin_gateway(
+                descriptor.namespace,
+                descriptor.type_name,
+                descriptor.ack_mode.unwrap_or(self.config.ack_mode),
+            );
+            (descriptor.contract)(&mut builder);
+        }
+        let mut info = self.contract_info.clone().unwrap_or_default();
+        if self.contract_info.is_none() {
+            info.path.clone_from(&self.config.path);
+        }
+        builder.finish(info)
+    }
+
+    /// Writes the contracts to `dir` if the program was run with `--export-contracts DIR`:
+    /// `Ok(true)` then, and `serve` returns without serving.
+    pub(crate) async fn export_if_asked(
+        &mut self,
+        addr: impl tokio::net::ToSocketAddrs,
+    ) -> Result<bool, crate::BoxError> {
+        let Some(dir) = export_contracts_flag(std::env::args_os())? else {
+            return Ok(false);
+        };
+        if self.contract_info.is_none() {
+            let host = tokio::net::lookup_host(addr).await?.next();
+            let mut info = ContractInfo::default();
+            if let Some(host) = host {
+                info.host = host.to_string();
+            }
+            self.contract_info = Some(info);
+        }
+        let contracts = self.contracts();
+        contracts.write_to(&dir)?;
+        for untyped in contracts.untyped() {
+            tracing::warn!("no JsonSchema, exported as `unknown`: {untyped}");
+        }
+        println!(
+            "wrote {} and {}",
+            dir.join("events.ts").display(),
+            dir.join("asyncapi.yaml").display()
+        );
+        Ok(true)
+    }
+}
+
+/// `--export-contracts DIR` (or `--export-contracts=DIR`) among the program's arguments.
+fn export_contracts_flag(
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<Option<PathBuf>, crate::BoxError> {
+    const FLAG: &str = "--export-contracts";
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == FLAG {
+            return match args.next() {
+                Some(dir) => Ok(Some(dir.into())),
+                None => Err(format!("{FLAG} needs a directory: {FLAG} DIR").into()),
+            };
+        }
+        if let Some(dir) = arg
+            .to_str()
+            .and_then(|a| a.strip_prefix("--export-contracts="))
+        {
+            return Ok(Some(dir.into()));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::export_contracts_flag;
+
+    fn flag(args: &[&str]) -> Option<String> {
+        let args = std::iter::once("app")
+            .chain(args.iter().copied())
+            .map(Into::into);
+        export_contracts_flag(args)
+            .expect("valid")
+            .map(|dir| dir.display().to_string())
+    }
+
+    #[test]
+    fn the_export_flag_takes_a_directory() {
+        assert_eq!(flag(&[]), None);
+        assert_eq!(flag(&["--export-contracts", "out"]), Some("out".to_owned()));
+        assert_eq!(
+            flag(&["-v", "--export-contracts=out/x"]),
+            Some("out/x".to_owned())
+        );
+        let missing = std::iter::once("app")
+            .chain(["--export-contracts"])
+            .map(Into::into);
+        assert!(export_contracts_flag(missing).is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! [`GatewayApp`]: collects the gateways, builds them from providers, wires them into a
+//! socketioxide server, and serves it (or hands you a router for your own axum app).
+//!
+//! The room's files: [`config`] (settings), [`settings`] (their builder methods),
+//! [`error`] (`StartupError`), [`build`] (from descriptors to a [`BuiltApp`]), [`built`]
+//! (the built app and its router), [`origin`] (the `Origin` allowlist), [`adapter`]
+//! (memory or Redis), [`serve`] (bind, signals), [`shutdown`] (drain), [`contracts`].
+
+mod adapter;
+mod build;
+mod built;
+mod config;
+mod contracts;
+mod error;
+mod origin;
+mod serve;
+mod settings;
+mod shutdown;
+
+use std::any::{Any, TypeId};
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::SocketIo;
+use crate::contract::ContractInfo;
+use crate::gateway::{GatewayDescriptor, GatewayType};
+use crate::intercept::{Interceptor, InterceptorRef};
+use crate::providers::Providers;
+
+pub use built::{BuiltApp, NamespaceSummary};
+pub use config::{AdapterConfig, GatewayConfig, REDIS_URL_ENV};
+pub use error::StartupError;
+pub use serve::Server;
+pub use shutdown::Shutdown;
+
+type RoutesFn = Box<dyn FnOnce(SocketIo) -> Router + Send>;
+
+/// The application: gateways, providers and settings, turned into a running server.
+///
+/// ```no_run
+/// use gateway_core::prelude::*;
+///
+/// # async fn run() -> Result<(), BoxError> {
+/// GatewayApp::new()
+///     .provide(std::sync::Arc::new(String::from("a dependency")))
+///     .serve("127.0.0.1:3000")
+///     .await
+/// # }
+/// ```
+#[must_use]
+pub struct GatewayApp {
+    config: GatewayConfig,
+    providers: Providers,
+    from_inventory: bool,
+    linked: Vec<&'static GatewayDescriptor>,
+    instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
+    routes: Option<RoutesFn>,
+    interceptors: Vec<InterceptorRef>,
+    contract_info: Option<ContractInfo>,
+}
+
+impl Default for GatewayApp {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl GatewayApp {
+    /// An app serving every gateway linked into the binary.
+    pub fn new() -> Self {
+        Self {
+            config: GatewayConfig::default(),
+            providers: Providers::default(),
+            from_inventory: true,
+            linked: Vec::new(),
+            instances: Vec::new(),
+            routes: None,
+            interceptors: Vec::new(),
+            contract_info: None,
+        }
+    }
+
+    /// An app serving only the gateways named with [`link`](Self::link) or
+    /// [`gateway`](Self::gateway), ignoring the rest of the registry. Handy in tests.
+    pub fn explicit() -> Self {
+        Self {
+            from_inventory: false,
+            ..Self::new()
+        }
+    }
+
+    /// Registers a dependency by type. Gateways deriving `Injectable` get their fields from
+    /// here, and handlers can take `Inject<T>`. Share state with `Arc`.
+    pub fn provide<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.providers.insert(value);
+        self
+    }
+
+    /// Serves gateway `G`, naming it explicitly. This also makes the linker keep the crate
+    /// that defines it, the fix for gateways living in a library crate.
+    pub fn link<G: GatewayType>(mut self) -> Self {
+        self.linked.push(const { &G::DESCRIPTOR });
+        self
+    }
+
+    /// Serves this instance of gateway `G` instead of building one from providers.
+    pub fn gateway<G: GatewayType>(mut self, gateway: G) -> Self {
+        self.linked.push(const { &G::DESCRIPTOR });
+        self.instances.push((TypeId::of::<G>(), Arc::new(gateway)));
+        self
+    }
+
+    /// Replaces all settings.
+    pub fn config(mut self, config: GatewayConfig) -> Self {
+        self.config = config;
+        self
+    }
+    /// Wraps every event of every gateway (before gateway-level `#[intercept]`s).
+    pub fn intercept<I: Interceptor>(mut self, interceptor: I) -> Self {
+        self.interceptors.push(InterceptorRef::new(interceptor));
+        self
+    }
+
+    /// HTTP routes served next to Socket.IO. The closure gets the `SocketIo` handle so
+    /// routes can emit to namespaces and rooms.
+    pub fn routes(mut self, routes: impl FnOnce(SocketIo) -> Router + Send + 'static) -> Self {
+        self.routes = Some(Box::new(routes));
+        self
+    }
+}

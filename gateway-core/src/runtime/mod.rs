@@ -1,0 +1,24 @@
+//! The runtime: what happens to an event between the socket and its ack. Built once per app
+//! by `GatewayApp::build` (see ARCHITECTURE.md for the path of one event, file by file).
+//!
+//! - [`table`]: a namespace's handler table and its builder (what generated code calls);
+//! - [`socket`]: the glue to socketioxide (connect middleware, the per-socket dispatcher);
+//! - [`dispatch`]: one event, routed to its handler and started;
+//! - [`policy`]: rate limits, ordering and the guard loop;
+//! - [`reply`]: the exactly-one-ack rule;
+//! - [`context`], [`drain`], [`span`], [`queue`]: what those share.
+//!
+//! Nothing here knows about the app's configuration, its HTTP side or the registry.
+
+pub(crate) mod context;
+pub(crate) mod dispatch;
+pub(crate) mod drain;
+pub(crate) mod policy;
+pub(crate) mod queue;
+pub(crate) mod reply;
+pub(crate) mod socket;
+pub(crate) mod span;
+pub(crate) mod table;
+
+pub(crate) use context::AppContext;
+pub use table::{HandlerOptions, NamespaceBuilder};

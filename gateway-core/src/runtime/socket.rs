@@ -1,0 +1,175 @@
+//! The glue to socketioxide: the namespace's connect handler ([`OnConnect`]), whose
+//! middleware step checks the connection guards and installs the socket's single
+//! dispatcher before the client is told it is connected (so no early event is lost: see
+//! ARCHITECTURE.md, "Invariants"); the dispatcher itself ([`Dispatcher`]); and the
+//! disconnect handler that runs the `#[on_disconnect]` hooks.
+//!
+//! socketioxide stores one boxed handler per `socket.on(event)` call, per socket. Instead,
+//! each socket gets one fallback handler (an `Arc` to the namespace's table), so a gateway
+//! with 30 events costs a socket no more than one with 1.
+
+use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::TryData;
+use socketioxide::handler::{ConnectHandler, DisconnectHandler, FromConnectParts, MessageHandler};
+use socketioxide::socket::{DisconnectReason, Socket};
+use socketioxide_core::Value;
+
+use crate::error::WsError;
+use crate::extract::{Parts, PartsKind};
+use crate::panic::{self, Site};
+use crate::runtime::policy::{GuardScope, check_guards};
+use crate::runtime::table::{BoxFuture, Namespace};
+
+/// The per-socket entry point: socketioxide's fallback handler, shared table inside.
+struct Dispatcher<A: Adapter>(Arc<Namespace<A>>);
+
+impl<A: Adapter> MessageHandler<A, Dispatcher<A>> for Dispatcher<A> {
+    fn call(&self, s: Arc<Socket<A>>, v: Value, ack_id: Option<i64>) {
+        self.0.dispatch(s, v, ack_id);
+    }
+}
+
+/// The namespace's connect handler, registered with `io.ns(path, ...)`.
+pub(crate) struct OnConnect<A: Adapter>(pub(crate) Arc<Namespace<A>>);
+
+impl<A: Adapter> Clone for OnConnect<A> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+type MiddlewareFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<(), Box<dyn Display + Send>>> + Send + 'a>>;
+
+impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
+    fn call(&self, s: Arc<Socket<A>>, auth: Option<Value>) {
+        if self.0.connect.is_empty() {
+            return;
+        }
+        let hooks = hooks(&self.0, &s, HookKind::Connect(&auth));
+        tokio::spawn(run_hooks("connect", hooks));
+    }
+
+    fn call_middleware<'a>(
+        &'a self,
+        s: Arc<Socket<A>>,
+        auth: &'a Option<Value>,
+    ) -> MiddlewareFuture<'a> {
+        let ns = &self.0;
+        if ns.app.drain.is_draining() {
+            // A node that is shutting down takes no new sockets; the client's reconnection
+            // finds another node.
+            let refused = Box::new(WsError::unavailable().message().to_owned());
+            return Box::pin(std::future::ready(Err(refused as Box<dyn Display + Send>)));
+        }
+        if ns.connect_guards.is_empty() {
+            install(ns, &s);
+            return Box::pin(std::future::ready(Ok(())));
+        }
+        Box::pin(async move {
+            check_connection(ns, &s, auth).await.map_err(|err| {
+                tracing::debug!(ns = ns.path, sid = %s.id, %err, "connection refused by a guard");
+                // The client's `connect_error` gets the message only: never internal text.
+                Box::new(err.message().to_owned()) as Box<dyn Display + Send>
+            })?;
+            install(ns, &s);
+            Ok(())
+        })
+    }
+}
+
+/// Installs the socket's single dispatcher (and disconnect hook) before the client is told
+/// it is connected.
+fn install<A: Adapter>(ns: &Arc<Namespace<A>>, s: &Arc<Socket<A>>) {
+    s.on_fallback(Dispatcher(ns.clone()));
+    if !ns.disconnect.is_empty() {
+        s.on_disconnect(OnDisconnect(ns.clone()));
+    }
+}
+
+/// The namespace's connection guards, with the CONNECT's auth payload.
+async fn check_connection<A: Adapter>(
+    ns: &Namespace<A>,
+    s: &Arc<Socket<A>>,
+    auth: &Option<Value>,
+) -> Result<(), WsError> {
+    let auth = match TryData::<serde_json::Value>::from_connect_parts(s, auth) {
+        Ok(TryData(Ok(auth))) => Some(auth),
+        Ok(TryData(Err(_))) => {
+            return Err(WsError::bad_payload("the auth payload is not valid JSON"));
+        }
+        Err(never) => match never {},
+    };
+    let scope = GuardScope::connect(s.clone(), ns.app.clone(), auth);
+    check_guards(ns.connect_guards.clone(), scope).await
+}
+
+struct OnDisconnect<A: Adapter>(Arc<Namespace<A>>);
+
+impl<A: Adapter> DisconnectHandler<A, OnDisconnect<A>> for OnDisconnect<A> {
+    fn call_with_defer(
+        &self,
+        s: Arc<Socket<A>>,
+        reason: DisconnectReason,
+        defer: fn(Arc<Socket<A>>),
+    ) {
+        let hooks = hooks(&self.0, &s, HookKind::Disconnect(reason));
+        // socketioxide's `defer` removes the socket from its namespace; rooms stay readable
+        // until the hooks are done.
+        tokio::spawn(async move {
+            run_hooks("disconnect", hooks).await;
+            defer(s);
+        });
+    }
+}
+
+#[derive(Clone, Copy)]
+enum HookKind<'a> {
+    Connect(&'a Option<Value>),
+    Disconnect(DisconnectReason),
+}
+
+/// Builds the futures of a namespace's connect or disconnect hooks; a hook whose
+/// parameters cannot be built (or that panics doing so) is skipped.
+fn hooks<A: Adapter>(
+    ns: &Namespace<A>,
+    socket: &Arc<Socket<A>>,
+    kind: HookKind<'_>,
+) -> Vec<BoxFuture> {
+    let (hooks, event) = match kind {
+        HookKind::Connect(_) => (&ns.connect, "connect"),
+        HookKind::Disconnect(_) => (&ns.disconnect, "disconnect"),
+    };
+    let mut futures = Vec::with_capacity(hooks.len());
+    for hook in hooks {
+        let mut parts = Parts {
+            socket,
+            providers: &ns.app.providers,
+            event,
+            kind: match kind {
+                HookKind::Connect(auth) => PartsKind::Connect { auth },
+                HookKind::Disconnect(reason) => PartsKind::Disconnect { reason },
+            },
+        };
+        match panic::catch(Site::Hook(event), || hook(&mut parts)) {
+            Some(Ok(fut)) => futures.push(fut),
+            Some(Err(err)) => {
+                tracing::warn!(ns = ns.path, %event, %err, "lifecycle hook skipped");
+            }
+            None => {}
+        }
+    }
+    futures
+}
+
+/// Runs hooks one after the other; a panicking hook is logged and the next one still runs.
+async fn run_hooks(event: &'static str, futures: Vec<BoxFuture>) {
+    for fut in futures {
+        panic::catch_future(Site::Hook(event), fut).await;
+    }
+}
