@@ -44,6 +44,9 @@ echo "node $(node --version), $(redis-server --version | cut -d' ' -f1-3), $( (n
 step "cargo fmt --all --check"
 cargo fmt --all --check
 
+step "layering: gateway-core's modules import only lower layers (ARCHITECTURE.md)"
+python3 scripts/check-layers.py
+
 step "cargo clippy --workspace --all-targets --all-features -- -D warnings"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 

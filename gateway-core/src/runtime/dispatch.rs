@@ -1,26 +1,21 @@
 //! The path of one event: the socket's dispatcher finds the event's handler in its
 //! namespace's table, counts the event in flight, makes its [`Reply`], and hands it to the
-//! policies ([`policy::admit`]), which [`start`] the handler.
+//! policies ([`policy::admit`]), which start the handler (`handler::start`).
 
-use std::future::Future;
 use std::sync::Arc;
 
-use futures_util::FutureExt;
 use socketioxide::adapter::Adapter;
 use socketioxide::handler::FromMessageParts;
 use socketioxide::socket::Socket;
 use socketioxide_core::Value;
-use tracing::Instrument;
 
 use crate::error::WsError;
-use crate::extract::{Parts, PartsKind};
 use crate::intercept::Interception;
-use crate::panic::{self, Site};
-use crate::runtime::drain::InFlight;
+use crate::runtime::context::InFlight;
 use crate::runtime::policy;
 use crate::runtime::reply::{Reply, respond_err};
 use crate::runtime::span::EventSpan;
-use crate::runtime::table::{BoxFuture, Namespace, StartFn};
+use crate::runtime::table::Namespace;
 
 impl<A: Adapter> Namespace<A> {
     /// Routes one event of `socket` to its handler, or answers it (`not_found`,
@@ -70,35 +65,6 @@ impl<A: Adapter> Namespace<A> {
         );
         policy::admit(handler, value, reply);
     }
-}
-
-/// Builds the handler's parameters from the event and returns its task: the handler, then
-/// its ack. On an extraction error (or panic) the event is answered and there is no task.
-pub(crate) fn start<A: Adapter>(
-    start: &StartFn<A>,
-    mut value: Value,
-    reply: Reply<A>,
-) -> Option<impl Future<Output = ()> + Send + 'static> {
-    let event = reply.event();
-    let span = EventSpan::of(reply.span());
-    let socket = reply.socket().clone();
-    let app = reply.app().clone();
-    let mut parts = Parts {
-        socket: &socket,
-        providers: &app.providers,
-        event,
-        kind: PartsKind::Event { value: &mut value },
-    };
-    // A panic while extracting drops the reply, which answers `internal`.
-    let job = panic::catch(Site::Event(event), || start(&mut parts, reply)).flatten()?;
-    Some(handler_task(event, job).instrument(span))
-}
-
-/// The task of one handler: one type for every handler (the future is boxed), so the task
-/// machinery is compiled once. A panic is reported here; the handler's reply, dropped with
-/// its future, answers `internal`.
-fn handler_task(event: &'static str, job: BoxFuture) -> impl Future<Output = ()> + Send {
-    panic::catch_future(Site::Event(event), job).map(drop)
 }
 
 /// Reads the event name. The common parser's packets start with `["name"`, which is read

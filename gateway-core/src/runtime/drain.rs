@@ -1,15 +1,10 @@
 //! Graceful shutdown's bookkeeping: how many events are being handled, and whether the app
 //! has stopped taking new ones.
 
-use std::ops::Deref;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Notify;
-
-use crate::runtime::context::AppContext;
-
 /// Events in flight, and the draining flag.
 #[derive(Default)]
 pub(crate) struct Drain {
@@ -19,7 +14,7 @@ pub(crate) struct Drain {
 }
 
 impl Drain {
-    /// Stops taking events: from now on [`InFlight::enter`] refuses.
+    /// Stops taking events: from now on [`try_enter`](Self::try_enter) refuses.
     pub(crate) fn begin(&self) {
         self.draining.store(true, Ordering::SeqCst);
     }
@@ -49,47 +44,25 @@ impl Drain {
             }
         }
     }
-}
 
-/// One event being handled: the app context, counted in [`Drain`] until dropped (after the
-/// event's ack has been handed to its socket).
-pub(crate) struct InFlight(Arc<AppContext>);
-
-impl InFlight {
-    /// Counts a new event, unless the app is draining.
-    pub(crate) fn enter(app: &Arc<AppContext>) -> Option<Self> {
-        let drain = &app.drain;
-        drain.in_flight.fetch_add(1, Ordering::SeqCst);
+    /// Counts a new event, unless the app is draining; each `true` must be paired with a
+    /// [`leave`](Self::leave).
+    pub(crate) fn try_enter(&self) -> bool {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
         // SeqCst, paired with `begin` and `wait_idle`: either this event sees the flag or
-        // the waiter sees the count.
-        if drain.draining.load(Ordering::SeqCst) {
-            // Checked after counting, so `begin` followed by `wait_idle` never misses an
-            // event that slipped in between.
-            drain.in_flight.fetch_sub(1, Ordering::SeqCst);
-            return None;
+        // the waiter sees the count. Checked after counting, so `begin` followed by
+        // `wait_idle` never misses an event that slipped in between.
+        if self.draining.load(Ordering::SeqCst) {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            return false;
         }
-        Some(Self(app.clone()))
+        true
     }
 
-    /// The app context, shared.
-    pub(crate) fn app(&self) -> &Arc<AppContext> {
-        &self.0
-    }
-}
-
-impl Deref for InFlight {
-    type Target = AppContext;
-
-    fn deref(&self) -> &AppContext {
-        &self.0
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        let drain = &self.0.drain;
-        if drain.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 && drain.is_draining() {
-            drain.idle.notify_waiters();
+    /// An event counted by [`try_enter`](Self::try_enter) is done.
+    pub(crate) fn leave(&self) {
+        if self.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 && self.is_draining() {
+            self.idle.notify_waiters();
         }
     }
 }
@@ -100,32 +73,28 @@ mod tests {
 
     #[tokio::test]
     async fn waits_for_events_in_flight_and_refuses_new_ones() {
-        let app = Arc::new(AppContext::for_tests());
-        let first = InFlight::enter(&app).expect("not draining yet");
-        let second = InFlight::enter(&app).expect("not draining yet");
-        app.drain.begin();
-        assert!(
-            InFlight::enter(&app).is_none(),
-            "draining refuses new events"
-        );
-        assert_eq!(app.drain.in_flight(), 2);
+        let drain = std::sync::Arc::new(Drain::default());
+        assert!(drain.try_enter() && drain.try_enter(), "not draining yet");
+        drain.begin();
+        assert!(!drain.try_enter(), "draining refuses new events");
+        assert_eq!(drain.in_flight(), 2);
 
         let waiter = tokio::spawn({
-            let app = app.clone();
-            async move { app.drain.wait_idle(Duration::from_secs(5)).await }
+            let drain = drain.clone();
+            async move { drain.wait_idle(Duration::from_secs(5)).await }
         });
-        drop(first);
+        drain.leave();
         tokio::task::yield_now().await;
         assert!(!waiter.is_finished(), "one event is still in flight");
-        drop(second);
+        drain.leave();
         assert_eq!(waiter.await.expect("waiter"), 0);
     }
 
     #[tokio::test(start_paused = true)]
     async fn gives_up_after_the_timeout() {
-        let app = Arc::new(AppContext::for_tests());
-        let _stuck = InFlight::enter(&app).expect("not draining yet");
-        app.drain.begin();
-        assert_eq!(app.drain.wait_idle(Duration::from_secs(3)).await, 1);
+        let drain = Drain::default();
+        assert!(drain.try_enter());
+        drain.begin();
+        assert_eq!(drain.wait_idle(Duration::from_secs(3)).await, 1);
     }
 }

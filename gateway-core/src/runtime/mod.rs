@@ -3,8 +3,9 @@
 //!
 //! - [`table`]: a namespace's handler table and its builder (what generated code calls);
 //! - [`socket`]: the glue to socketioxide (connect middleware, the per-socket dispatcher);
-//! - [`dispatch`]: one event, routed to its handler and started;
+//! - [`dispatch`]: one event, routed to its handler;
 //! - [`policy`]: rate limits, ordering and the guard loop;
+//! - [`handler`]: a handler started (extraction, its task);
 //! - [`reply`]: the exactly-one-ack rule;
 //! - [`context`], [`drain`], [`span`], [`queue`]: what those share.
 //!
@@ -13,6 +14,7 @@
 pub(crate) mod context;
 pub(crate) mod dispatch;
 pub(crate) mod drain;
+pub(crate) mod handler;
 pub(crate) mod policy;
 pub(crate) mod queue;
 pub(crate) mod reply;

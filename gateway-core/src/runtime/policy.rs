@@ -15,7 +15,7 @@ use crate::error::WsError;
 use crate::guard::{GuardContext, GuardFuture, GuardRef, Stage};
 use crate::panic::{self, Site};
 use crate::runtime::context::AppContext;
-use crate::runtime::dispatch::start;
+use crate::runtime::handler::start;
 use crate::runtime::queue::SocketQueue;
 use crate::runtime::reply::Reply;
 use crate::runtime::span::EventSpan;

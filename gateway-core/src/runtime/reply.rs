@@ -20,7 +20,7 @@ use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, NestError, OkAck};
 use crate::error::WsError;
 use crate::intercept::Interception;
 use crate::runtime::context::AppContext;
-use crate::runtime::drain::InFlight;
+use crate::runtime::context::InFlight;
 use crate::runtime::span::EventSpan;
 
 /// One accepted event's way back to its client.
