@@ -132,7 +132,7 @@ pub mod __private {
     pub use crate::guard::GuardRef;
     pub use crate::intercept::InterceptorRef;
     pub use crate::providers::{Injectable, MissingProvider, Providers};
-    pub use crate::runtime::{HandlerOptions, NamespaceBuilder};
+    pub use crate::runtime::{ExtractFn, HandlerOptions, NamespaceBuilder};
     pub use crate::throttle::Throttle;
     pub use inventory;
     pub use socketioxide::SocketIo;

@@ -61,7 +61,7 @@ pub struct GatewayConfig {
     /// sockets are disconnected anyway (10 s).
     pub shutdown_timeout: Duration,
     /// Where Prometheus metrics are served (`None`: not served). Needs the `metrics`
-    /// feature; see [`GatewayApp::metrics`].
+    /// feature; see [`GatewayApp::metrics`](crate::GatewayApp::metrics).
     pub metrics_path: Option<String>,
 }
 

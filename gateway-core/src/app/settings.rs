@@ -6,53 +6,49 @@ use std::time::Duration;
 use crate::ack::AckMode;
 use crate::app::GatewayApp;
 use crate::app::config::AdapterConfig;
+#[cfg(doc)]
+use crate::app::config::GatewayConfig;
+
+/// `fn name(mut self, value: T) -> Self` setting `self.config.name`, once per setting.
+macro_rules! setters {
+    ($($(#[$attr:meta])* $name:ident: $ty:ty;)*) => {
+        impl GatewayApp {
+            $(
+                $(#[$attr])*
+                pub fn $name(mut self, value: $ty) -> Self {
+                    self.config.$name = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters! {
+    /// Engine.IO ping interval (25 s).
+    ping_interval: Duration;
+    /// Engine.IO ping timeout (20 s).
+    ping_timeout: Duration;
+    /// Largest accepted message in bytes (1 MB).
+    max_payload: u64;
+    /// Ack shape for gateways that do not set `ack = "..."` themselves.
+    ack_mode: AckMode;
+    /// How long a client may take to join a namespace after connecting (45 s).
+    connect_timeout: Duration;
+    /// How long a server-to-client `emit_with_ack` waits for the client's answer (5 s).
+    ack_timeout: Duration;
+    /// See [`GatewayConfig::max_ordered_backlog`].
+    max_ordered_backlog: usize;
+    /// See [`GatewayConfig::report_exceptions`].
+    report_exceptions: bool;
+    /// How long events already being handled may take to finish on shutdown (10 s).
+    shutdown_timeout: Duration;
+}
 
 impl GatewayApp {
     /// The Socket.IO path (default `/socket.io`).
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.config.path = path.into();
-        self
-    }
-
-    /// Engine.IO ping interval.
-    pub fn ping_interval(mut self, interval: Duration) -> Self {
-        self.config.ping_interval = interval;
-        self
-    }
-
-    /// Engine.IO ping timeout.
-    pub fn ping_timeout(mut self, timeout: Duration) -> Self {
-        self.config.ping_timeout = timeout;
-        self
-    }
-
-    /// Largest accepted message in bytes.
-    pub fn max_payload(mut self, bytes: u64) -> Self {
-        self.config.max_payload = bytes;
-        self
-    }
-
-    /// Ack shape for gateways that do not set `ack = "..."` themselves.
-    pub fn ack_mode(mut self, mode: AckMode) -> Self {
-        self.config.ack_mode = mode;
-        self
-    }
-
-    /// How long a client may take to join a namespace after connecting.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = timeout;
-        self
-    }
-
-    /// How long a server-to-client `emit_with_ack` waits for the client's answer.
-    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
-        self.config.ack_timeout = timeout;
-        self
-    }
-
-    /// See [`GatewayConfig::max_ordered_backlog`].
-    pub fn max_ordered_backlog(mut self, events: usize) -> Self {
-        self.config.max_ordered_backlog = events;
         self
     }
 
@@ -63,11 +59,6 @@ impl GatewayApp {
         S: Into<String>,
     {
         self.config.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
-        self
-    }
-    /// See [`GatewayConfig::report_exceptions`].
-    pub fn report_exceptions(mut self, enabled: bool) -> Self {
-        self.config.report_exceptions = enabled;
         self
     }
 
@@ -93,12 +84,6 @@ impl GatewayApp {
     #[cfg(feature = "metrics")]
     pub fn metrics(mut self, path: impl Into<String>) -> Self {
         self.config.metrics_path = Some(path.into());
-        self
-    }
-
-    /// How long events already being handled may take to finish on shutdown (10 s).
-    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
-        self.config.shutdown_timeout = timeout;
         self
     }
 }

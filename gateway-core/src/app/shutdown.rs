@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::SocketIo;
 use crate::runtime::AppContext;
 
-/// The graceful shutdown of an app's gateways (see [`Server::shutdown`]). Cheap to clone.
+/// The graceful shutdown of an app's gateways (see [`Server::shutdown`](crate::Server::shutdown)). Cheap to clone.
 #[derive(Clone)]
 pub struct Shutdown {
     pub(crate) app: Arc<AppContext>,

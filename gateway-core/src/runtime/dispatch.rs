@@ -54,15 +54,8 @@ impl<A: Adapter> Namespace<A> {
             socket.id,
             ack_id.is_some(),
         );
-        let reply = Reply::new(
-            socket,
-            ack_id,
-            in_flight,
-            event,
-            handler.mode,
-            interception,
-            span,
-        );
+        let reply = Reply::new(socket, ack_id, in_flight, event, handler.mode)
+            .observed_by(interception, span);
         policy::admit(handler, value, reply);
     }
 }

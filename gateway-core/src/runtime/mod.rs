@@ -23,4 +23,4 @@ pub(crate) mod span;
 pub(crate) mod table;
 
 pub(crate) use context::AppContext;
-pub use table::{HandlerOptions, NamespaceBuilder};
+pub use table::{ExtractFn, HandlerOptions, NamespaceBuilder};

@@ -43,8 +43,6 @@ impl<A: Adapter> Reply<A> {
         in_flight: InFlight,
         event: &'static str,
         mode: AckMode,
-        interception: Option<Box<Interception>>,
-        span: Option<Box<EventSpan>>,
     ) -> Self {
         Self {
             socket,
@@ -52,10 +50,21 @@ impl<A: Adapter> Reply<A> {
             in_flight,
             event,
             mode,
-            interception,
-            span,
+            interception: None,
+            span: None,
             sent: false,
         }
+    }
+
+    /// Who is told how the event ended: its interceptors and its span, when enabled.
+    pub(crate) fn observed_by(
+        mut self,
+        interception: Option<Box<Interception>>,
+        span: Option<Box<EventSpan>>,
+    ) -> Self {
+        self.interception = interception;
+        self.span = span;
+        self
     }
 
     pub(crate) fn socket(&self) -> &Arc<Socket<A>> {

@@ -44,6 +44,21 @@ pub(crate) type HookFn<A> =
 pub(crate) type InitFn<A> =
     Box<dyn FnOnce(&SocketIo<A>, &Providers) -> Result<BoxFuture, WsError> + Send + Sync>;
 
+/// What generated code hands the table for a handler or a hook: a closure that builds the
+/// parameters from the event's [`Parts`] and returns the method's future.
+#[doc(hidden)]
+pub trait ExtractFn<A: Adapter, Fut>:
+    for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static
+{
+}
+
+impl<A, Fut, F> ExtractFn<A, Fut> for F
+where
+    A: Adapter,
+    F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
+{
+}
+
 /// Per-handler settings from the method's attributes.
 #[doc(hidden)]
 #[derive(Default)]
@@ -193,7 +208,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
         options: HandlerOptions,
         extract: F,
     ) where
-        F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
+        F: ExtractFn<A, Fut>,
         Fut: Future + Send + 'static,
         Fut::Output: IntoAck,
     {
@@ -257,22 +272,20 @@ impl<A: Adapter> NamespaceBuilder<A> {
 
     /// Registers an `#[on_connect]` hook.
     #[doc(hidden)]
-    pub fn on_connect<F, Fut>(&mut self, extract: F)
-    where
-        F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        self.connect.push(erase_hook(extract));
+    pub fn on_connect<Fut: Future<Output = ()> + Send + 'static>(
+        &mut self,
+        f: impl ExtractFn<A, Fut>,
+    ) {
+        self.connect.push(erase_hook(f));
     }
 
     /// Registers an `#[on_disconnect]` hook.
     #[doc(hidden)]
-    pub fn on_disconnect<F, Fut>(&mut self, extract: F)
-    where
-        F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        self.disconnect.push(erase_hook(extract));
+    pub fn on_disconnect<Fut: Future<Output = ()> + Send + 'static>(
+        &mut self,
+        f: impl ExtractFn<A, Fut>,
+    ) {
+        self.disconnect.push(erase_hook(f));
     }
 
     /// Registers an `#[on_init]` hook, run once at startup with the `SocketIo` handle.
@@ -319,10 +332,9 @@ impl<A: Adapter> NamespaceBuilder<A> {
     }
 }
 
-fn erase_hook<A, F, Fut>(extract: F) -> HookFn<A>
+fn erase_hook<A, Fut>(extract: impl ExtractFn<A, Fut>) -> HookFn<A>
 where
     A: Adapter,
-    F: for<'p> Fn(&mut Parts<'p, A>) -> Result<Fut, WsError> + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     Box::new(move |parts| Ok(Box::pin(extract(parts)?) as BoxFuture))
