@@ -6,6 +6,9 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+/// An error type for `main` (`async fn main() -> Result<(), BoxError>`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Stable error codes, part of the ack contract (see the guide's "Acks and errors" chapter).
 pub mod code {
     /// The payload could not be decoded into the handler's parameter types.

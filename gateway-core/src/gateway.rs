@@ -9,27 +9,12 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::ack::AckMode;
+use crate::adapter::DefaultAdapter;
 use crate::contract::ContractBuilder;
 use crate::runtime::NamespaceBuilder;
 
 pub use crate::location::Location;
 use crate::providers::{Injectable, MissingProvider, Providers};
-
-/// The adapter the app runs on. Generated handler code is generic over socketioxide's
-/// `Adapter`; the registry instantiates it for this type.
-///
-/// Without the `redis` feature it is socketioxide's in-memory `LocalAdapter`, exactly what
-/// a hand-written socketioxide server uses.
-#[cfg(not(feature = "redis"))]
-pub type DefaultAdapter = socketioxide::adapter::LocalAdapter;
-
-/// The adapter the app runs on. Generated handler code is generic over socketioxide's
-/// `Adapter`; the registry instantiates it for this type.
-///
-/// With the `redis` feature it is [`ClusterAdapter`](crate::cluster::ClusterAdapter): in
-/// memory, or Redis when the app is given a URL, chosen at startup.
-#[cfg(feature = "redis")]
-pub type DefaultAdapter = crate::cluster::ClusterAdapter;
 
 /// A gateway: a struct whose `#[gateway]` impl block registers its handlers on a namespace.
 /// Implemented by the macro, for the app's [`DefaultAdapter`] (the in-memory adapter, or the

@@ -39,6 +39,7 @@
 //! The guide (`book/` in the repository) covers every piece.
 
 pub mod ack;
+mod adapter;
 mod app;
 mod args;
 pub mod auth;
@@ -63,6 +64,7 @@ pub mod testing;
 pub mod throttle;
 
 pub use ack::{AckMode, IntoAck};
+pub use adapter::{DefaultAdapter, SocketIo, SocketRef};
 pub use app::{
     AdapterConfig, BuiltApp, GatewayApp, GatewayConfig, NamespaceSummary, REDIS_URL_ENV, Server,
     Shutdown, StartupError,
@@ -70,10 +72,9 @@ pub use app::{
 pub use args::{Arg, Args};
 pub use auth::Claims;
 pub use contract::{Contracts, ServerEvent};
-pub use error::{AppError, WsError};
+pub use error::{AppError, BoxError, WsError};
 pub use event::{BroadcastEvent, EmitEvent};
 pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
-pub use gateway::DefaultAdapter;
 pub use guard::{Guard, GuardContext};
 pub use intercept::Interceptor;
 pub use providers::{Injectable, MissingProvider, Providers};
@@ -88,16 +89,6 @@ pub use gateway_macros::{
 
 /// socketioxide, re-exported so apps use the same version.
 pub use socketioxide;
-
-/// A handle to a connected socket, on the app's adapter.
-pub type SocketRef = socketioxide::extract::SocketRef<DefaultAdapter>;
-
-/// The Socket.IO server handle, on the app's adapter: emit to namespaces and rooms from
-/// handlers, services and HTTP routes.
-pub type SocketIo = socketioxide::SocketIo<DefaultAdapter>;
-
-/// An error type for `main`.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything a gateway file needs.
 pub mod prelude {
@@ -119,6 +110,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ack::{AckMode, AckValue, IntoAck};
+    pub use crate::adapter::DefaultAdapter;
     pub use crate::contract::probe::{
         CodesProbe, SchemaProbe, ViaAppError, ViaKnown, ViaNoCodes, ViaSchema, ViaUnknown,
     };
@@ -126,9 +118,7 @@ pub mod __private {
     pub use crate::error::WsError;
     pub use crate::extract::{FromParts, Parts, Payload};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
-    pub use crate::gateway::{
-        BuildOutcome, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
-    };
+    pub use crate::gateway::{BuildOutcome, Gateway, GatewayDescriptor, GatewayType, Location};
     pub use crate::guard::GuardRef;
     pub use crate::intercept::InterceptorRef;
     pub use crate::providers::{Injectable, MissingProvider, Providers};

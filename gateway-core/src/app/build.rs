@@ -11,13 +11,14 @@ use socketioxide::ParserConfig;
 use socketioxide::SocketIoBuilder;
 
 use crate::SocketIo;
+use crate::adapter::DefaultAdapter;
 use crate::app::GatewayApp;
 use crate::app::adapter::adapter_state;
 use crate::app::built::{BuiltApp, NamespaceSummary};
 use crate::app::config::GatewayConfig;
 use crate::app::error::StartupError;
 use crate::app::shutdown::Shutdown;
-use crate::gateway::{BuildOutcome, DefaultAdapter, GatewayDescriptor};
+use crate::gateway::{BuildOutcome, GatewayDescriptor};
 use crate::providers::Providers;
 use crate::registry;
 use crate::runtime::drain::Drain;

@@ -8,9 +8,9 @@ use axum::Router;
 use socketioxide::layer::SocketIoLayer;
 
 use crate::SocketIo;
+use crate::adapter::DefaultAdapter;
 use crate::app::origin;
 use crate::app::shutdown::Shutdown;
-use crate::gateway::DefaultAdapter;
 
 /// An app, built: what [`GatewayApp::build`](crate::GatewayApp::build) produced.
 #[must_use]
