@@ -44,6 +44,8 @@ mod args;
 pub mod auth;
 #[cfg(feature = "redis")]
 pub mod cluster;
+#[cfg(not(feature = "redis"))]
+mod cluster;
 pub mod contract;
 mod dispatch;
 mod drain;
