@@ -171,7 +171,12 @@ mod tests {
         );
         let parsed = parse_packet(r#"51-/chat,7["x",{"_placeholder":true,"num":0}]"#).unwrap();
         assert_eq!(
-            (parsed.kind, parsed.attachment_count, parsed.ns.as_str(), parsed.id),
+            (
+                parsed.kind,
+                parsed.attachment_count,
+                parsed.ns.as_str(),
+                parsed.id
+            ),
             (b'5', 1, "/chat", Some(7))
         );
         let Some(Value::Array(values)) = parsed.data else {
@@ -183,7 +188,14 @@ mod tests {
 
     #[test]
     fn malformed_packets_are_errors() {
-        for text in ["", "9", "5", "5x-[]", "2/chat,[", "2999999999999999999999[]"] {
+        for text in [
+            "",
+            "9",
+            "5",
+            "5x-[]",
+            "2/chat,[",
+            "2999999999999999999999[]",
+        ] {
             assert!(parse_packet(text).is_err(), "{text:?}");
         }
     }

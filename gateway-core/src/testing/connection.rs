@@ -129,7 +129,9 @@ impl Connection {
         if self.is_closed() {
             return Err(TestClientError::Closed);
         }
-        self.outbox.send(frames).map_err(|_| TestClientError::Closed)
+        self.outbox
+            .send(frames)
+            .map_err(|_| TestClientError::Closed)
     }
 
     /// Why the connection closed, if it did.

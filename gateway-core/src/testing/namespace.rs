@@ -149,9 +149,7 @@ impl NsClient {
                 Ok(ReceivedEvent::new(incoming, Arc::clone(&self.connection)))
             }
             Some(NsMessage::Closed) | None => Err(TestClientError::Closed),
-            Some(NsMessage::Refused(message)) => {
-                Err(TestClientError::ConnectRefused { message })
-            }
+            Some(NsMessage::Refused(message)) => Err(TestClientError::ConnectRefused { message }),
             Some(NsMessage::Error(msg)) => Err(TestClientError::Protocol(msg)),
         }
     }
@@ -245,7 +243,8 @@ impl NsClient {
     /// Sends a raw Socket.IO packet: `packet` is everything after the Engine.IO `4`
     /// (e.g. `2/chat,["event",1]`), sent as is, for malformed-input tests.
     pub async fn send_raw(&self, packet: &str) -> Result<(), TestClientError> {
-        self.connection.send(vec![Message::text(format!("4{packet}"))])
+        self.connection
+            .send(vec![Message::text(format!("4{packet}"))])
     }
 
     /// Sends one raw binary WebSocket frame (a binary attachment, as the client would send
