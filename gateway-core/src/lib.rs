@@ -45,6 +45,8 @@ mod args;
 pub mod auth;
 #[cfg(feature = "redis")]
 pub mod cluster;
+#[cfg(not(feature = "redis"))]
+mod cluster;
 pub mod contract;
 pub mod error;
 mod event;

@@ -102,7 +102,7 @@ pub(crate) struct MetricsRoute {
     handle: PrometheusHandle,
     io: SocketIo,
     namespaces: Arc<[&'static str]>,
-    cx: Arc<AppContext>,
+    app: Arc<AppContext>,
 }
 
 impl MetricsRoute {
@@ -116,14 +116,14 @@ impl MetricsRoute {
         handle: PrometheusHandle,
         io: SocketIo,
         namespaces: Arc<[&'static str]>,
-        cx: Arc<AppContext>,
+        app: Arc<AppContext>,
     ) -> Self {
         Self {
             path,
             handle,
             io,
             namespaces,
-            cx,
+            app,
         }
     }
 
@@ -189,7 +189,7 @@ impl MetricsRoute {
                 );
             }
         }
-        let in_flight = self.cx.drain.in_flight();
+        let in_flight = self.app.drain.in_flight();
         let _ = write!(
             text,
             "# HELP gateway_connected_sockets Sockets connected to this node, per namespace.\n\

@@ -16,10 +16,10 @@ pub(crate) async fn adapter_state(
             let state = ClusterState::redis(&url)
                 .await
                 .map_err(|reason| StartupError::Redis {
-                    url: crate::cluster::redact(&url),
+                    url: crate::cluster::redact_password(&url),
                     reason,
                 })?;
-            tracing::info!(redis = %crate::cluster::redact(&url), "cluster adapter: Redis");
+            tracing::info!(redis = %crate::cluster::redact_password(&url), "cluster adapter: Redis");
             Ok(state)
         }
     }
@@ -31,23 +31,16 @@ pub(crate) fn adapter_state(adapter: &AdapterConfig) -> Result<(), StartupError>
     match adapter.redis_url() {
         None => Ok(()),
         Some(url) => Err(StartupError::RedisNotEnabled {
-            url: redact_password(&url),
+            url: crate::cluster::redact_password(&url),
         }),
     }
 }
 
-#[cfg(not(feature = "redis"))]
-fn redact_password(url: &str) -> String {
-    match url.split_once('@') {
-        Some((_, host)) => format!("***@{host}"),
-        None => url.to_owned(),
-    }
-}
-
+/// The Redis URL the app was given, its password hidden, for errors.
 #[cfg(feature = "redis")]
 pub(crate) fn redis_url_shown(adapter: &AdapterConfig) -> String {
     adapter.redis_url().map_or_else(
         || "(in memory)".to_owned(),
-        |url| crate::cluster::redact(&url),
+        |url| crate::cluster::redact_password(&url),
     )
 }
