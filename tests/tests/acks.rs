@@ -1,4 +1,4 @@
-//! The ack contract (DESIGN §2.1), path by path, with the exact JSON on the wire, over a
+//! The ack contract (book/src/acks-and-errors.md), path by path, with the exact JSON on the wire, over a
 //! real socket on 127.0.0.1.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Guards and rate limits (DESIGN §2.4), over real sockets.
+//! Guards and rate limits (book/src/guards-and-authentication.md, throttling-and-limits.md), over real sockets.
 
 use std::time::{Duration, Instant};
 

@@ -1,4 +1,4 @@
-//! Ordering (DESIGN §2.5) and interceptors, over real sockets.
+//! Ordering (book/src/ordering.md) and interceptors (book/src/interceptors.md), over real sockets.
 
 use std::sync::Mutex;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Payload shapes (DESIGN §2.2): positional arguments, tuples, binary, and the size cap.
+//! Payload shapes (book/src/payloads-and-validation.md): positional arguments, tuples, binary, and the size cap.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Registration (DESIGN §2.3), dependencies and lifecycle, over real sockets.
+//! Registration (ARCHITECTURE.md, "Invariants"), dependencies and lifecycle, over real sockets.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

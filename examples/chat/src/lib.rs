@@ -1,4 +1,4 @@
-//! The project chat (DESIGN §4), written as a gateway: user rooms for notifications, chat
+//! The project chat (book/src/quick-start.md), written as a gateway: user rooms for notifications, chat
 //! rooms per project, validated messages stored in memory and broadcast to the room,
 //! typing indicators to the others in the room, presence, and an HTTP route that sends a
 //! notification to one user. A page at `/` is a small chat client in the browser.

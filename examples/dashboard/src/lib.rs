@@ -1,4 +1,4 @@
-//! The smart-home dashboard (DESIGN §4): a feature socket per namespace, `/lights` and
+//! The smart-home dashboard (book/src/dashboard.md): a feature socket per namespace, `/lights` and
 //! `/climate`. Each sends the feature's `state` on connect; `subscribe`/`unsubscribe` join
 //! and leave the Socket.IO room of a room of the house; `action` changes a device, acks
 //! the change and broadcasts it as an `update` delta to the room; a backend task pushes
