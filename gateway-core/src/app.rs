@@ -19,6 +19,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::SocketIo;
 use crate::ack::AckMode;
+#[cfg(feature = "contracts")]
 use crate::contract::{ContractBuilder, ContractInfo, Contracts};
 use crate::dispatch::{AppContext, NamespaceBuilder, OnConnect};
 use crate::drain::Drain;
@@ -231,6 +232,7 @@ pub struct GatewayApp {
     instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
     routes: Option<RoutesFn>,
     interceptors: Vec<InterceptorRef>,
+    #[cfg(feature = "contracts")]
     contract_info: Option<ContractInfo>,
 }
 
@@ -251,6 +253,7 @@ impl GatewayApp {
             instances: Vec::new(),
             routes: None,
             interceptors: Vec::new(),
+            #[cfg(feature = "contracts")]
             contract_info: None,
         }
     }
@@ -279,6 +282,7 @@ impl GatewayApp {
     }
 
     /// Title, version and server of the exported contracts (see [`contracts`](Self::contracts)).
+    #[cfg(feature = "contracts")]
     pub fn contract_info(mut self, info: ContractInfo) -> Self {
         self.contract_info = Some(info);
         self
@@ -288,6 +292,7 @@ impl GatewayApp {
     /// their payloads and acks, and the server events gateways declare with `emits(...)`.
     /// Render them with [`Contracts::typescript`] and [`Contracts::asyncapi`], or write both
     /// with [`Contracts::write_to`]. Deterministic: everything is sorted.
+    #[cfg(feature = "contracts")]
     pub fn contracts(&self) -> Contracts {
         let mut builder = ContractBuilder::new();
         for descriptor in registry::collect(self.from_inventory, &self.linked) {
@@ -437,7 +442,8 @@ impl GatewayApp {
             instances,
             routes,
             interceptors,
-            contract_info: _,
+            #[cfg(feature = "contracts")]
+                contract_info: _,
         } = self;
         #[cfg(feature = "metrics")]
         let (metrics, interceptors) = match &config.metrics_path {
@@ -644,28 +650,12 @@ impl GatewayApp {
     /// Run with `--export-contracts DIR` (`cargo run -- --export-contracts contracts`), it
     /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see [`contracts`](Self::contracts))
     /// and returns without serving; the AsyncAPI server is `addr` unless
-    /// [`contract_info`](Self::contract_info) says otherwise.
-    pub async fn serve(mut self, addr: impl ToSocketAddrs) -> Result<(), crate::BoxError> {
+    /// [`contract_info`](Self::contract_info) says otherwise. (With the `contracts` feature,
+    /// on by default; without it the flag is not looked for.)
+    pub async fn serve(self, addr: impl ToSocketAddrs) -> Result<(), crate::BoxError> {
+        #[cfg(feature = "contracts")]
         if let Some(dir) = export_contracts_flag(std::env::args_os())? {
-            if self.contract_info.is_none() {
-                let host = tokio::net::lookup_host(addr).await?.next();
-                let mut info = ContractInfo::default();
-                if let Some(host) = host {
-                    info.host = host.to_string();
-                }
-                self.contract_info = Some(info);
-            }
-            let contracts = self.contracts();
-            contracts.write_to(&dir)?;
-            for untyped in contracts.untyped() {
-                tracing::warn!("no JsonSchema, exported as `unknown`: {untyped}");
-            }
-            println!(
-                "wrote {} and {}",
-                dir.join("events.ts").display(),
-                dir.join("asyncapi.yaml").display()
-            );
-            return Ok(());
+            return self.export_contracts(addr, &dir).await;
         }
         let server = match self.bind(addr).await {
             Ok(server) => server,
@@ -681,9 +671,39 @@ impl GatewayApp {
         tracing::info!("stopped");
         Ok(())
     }
+
+    /// `serve`'s `--export-contracts DIR`: writes the contracts into `dir`, with `addr` as
+    /// the AsyncAPI server unless [`contract_info`](Self::contract_info) set one.
+    #[cfg(feature = "contracts")]
+    async fn export_contracts(
+        mut self,
+        addr: impl ToSocketAddrs,
+        dir: &std::path::Path,
+    ) -> Result<(), crate::BoxError> {
+        if self.contract_info.is_none() {
+            let host = tokio::net::lookup_host(addr).await?.next();
+            let mut info = ContractInfo::default();
+            if let Some(host) = host {
+                info.host = host.to_string();
+            }
+            self.contract_info = Some(info);
+        }
+        let contracts = self.contracts();
+        contracts.write_to(dir)?;
+        for untyped in contracts.untyped() {
+            tracing::warn!("no JsonSchema, exported as `unknown`: {untyped}");
+        }
+        println!(
+            "wrote {} and {}",
+            dir.join("events.ts").display(),
+            dir.join("asyncapi.yaml").display()
+        );
+        Ok(())
+    }
 }
 
 /// `--export-contracts DIR` (or `--export-contracts=DIR`) among the program's arguments.
+#[cfg(feature = "contracts")]
 fn export_contracts_flag(
     args: impl IntoIterator<Item = std::ffi::OsString>,
 ) -> Result<Option<std::path::PathBuf>, crate::BoxError> {
@@ -968,7 +988,7 @@ async fn shutdown_signal() {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "contracts"))]
 mod tests {
     use super::export_contracts_flag;
 

@@ -13,7 +13,29 @@ use socketioxide::{BroadcastError, SendError, SocketIo};
 /// Derive it: `#[derive(Serialize, JsonSchema, ServerEvent)] #[event("new-message")]`; emit
 /// it with [`EmitEvent`] (`socket.emit_event(&msg)`, `io.to(room).emit_event(&msg).await`);
 /// list it in `#[gateway(emits(NewMessage))]` so the exported contracts include it
-/// (`JsonSchema` gives its payload a shape there; emitting needs only `Serialize`).
+/// (`JsonSchema` gives its payload a shape there; emitting needs only `Serialize`, and this
+/// compiles without the `contracts` feature too).
+///
+/// ```no_run
+/// use gateway_core::prelude::*;
+///
+/// #[derive(Serialize, ServerEvent)]
+/// #[event("new-message")]
+/// struct NewMessage {
+///     text: String,
+/// }
+///
+/// #[derive(Default)]
+/// struct ChatGateway;
+///
+/// #[gateway(namespace = "/chat", emits(NewMessage))]
+/// impl ChatGateway {
+///     #[subscribe("send")]
+///     async fn send(&self, socket: SocketRef, text: String) {
+///         socket.within("lobby").emit_event(&NewMessage { text }).await.ok();
+///     }
+/// }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a server event",
     label = "not a `ServerEvent`",

@@ -44,6 +44,7 @@ mod args;
 pub mod auth;
 #[cfg(feature = "redis")]
 pub mod cluster;
+#[cfg(feature = "contracts")]
 pub mod contract;
 mod dispatch;
 mod drain;
@@ -68,10 +69,11 @@ pub use app::{
 };
 pub use args::{Arg, Args};
 pub use auth::Claims;
-pub use contract::{Contracts, ServerEvent};
+#[cfg(feature = "contracts")]
+pub use contract::Contracts;
 pub use dispatch::NamespaceBuilder;
 pub use error::{AppError, WsError};
-pub use event::{BroadcastEvent, EmitEvent};
+pub use event::{BroadcastEvent, EmitEvent, ServerEvent};
 pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
 pub use gateway::{DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location};
 pub use guard::{Guard, GuardContext};
@@ -108,6 +110,7 @@ pub mod prelude {
         throttle,
     };
     pub use crate::{SocketIo, SocketRef};
+    #[cfg(feature = "contracts")]
     pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
     pub use socketioxide::socket::DisconnectReason;
@@ -118,17 +121,20 @@ pub mod prelude {
 /// Paths used by generated code only. Not public API: anything here may change.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__gateway_contract_fn as contract_fn;
     pub use crate::ack::{AckMode, AckValue, IntoAck};
+    #[cfg(feature = "contracts")]
     pub use crate::contract::probe::{
         CodesProbe, SchemaProbe, ViaAppError, ViaKnown, ViaNoCodes, ViaSchema, ViaUnknown,
     };
+    #[cfg(feature = "contracts")]
     pub use crate::contract::{ContractBuilder, ResultParts, Shape};
     pub use crate::dispatch::{HandlerOptions, NamespaceBuilder};
     pub use crate::error::WsError;
     pub use crate::extract::{FromParts, Parts, Payload};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
     pub use crate::gateway::{
-        BuildOutcome, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
+        BuildOutcome, ContractFn, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
     };
     pub use crate::guard::GuardRef;
     pub use crate::intercept::InterceptorRef;
