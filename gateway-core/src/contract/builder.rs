@@ -62,7 +62,7 @@ impl ContractBuilder {
         }
     }
 
-    /// The schema generator, for [`SchemaProbe`].
+    /// The schema generator, for [`SchemaProbe`](super::probe::SchemaProbe).
     pub fn generator(&mut self) -> &mut SchemaGenerator {
         &mut self.generator
     }

@@ -21,6 +21,7 @@ pub(super) struct Types<'a> {
 }
 
 impl<'a> Types<'a> {
+    /// Renders with the names chosen for `definitions`.
     pub(super) fn new(names: &'a Names, definitions: &'a BTreeMap<String, Value>) -> Self {
         Self { names, definitions }
     }
