@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check and every test: formatting, clippy (-D warnings), the whole workspace's
-# tests (unit, end-to-end over real sockets, trybuild UI tests, doctests), the interop test
-# with the official Node `socket.io-client`, and the book build with its include check.
+# Runs every check and every test: formatting, clippy (-D warnings), gateway-core without
+# its default features, the whole workspace's tests (unit, end-to-end over real sockets,
+# trybuild UI tests, doctests), the interop test with the official Node `socket.io-client`,
+# and the book build with its include check.
 # Installs what is missing (the npm test package, mdbook) on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,15 @@ python3 scripts/check-layers.py
 
 step "cargo clippy --workspace --all-targets --all-features -- -D warnings"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+step "gateway-core without its default \`contracts\` feature: builds, lints, doc examples compile, no schemars or YAML writer"
+cargo build -p gateway-core --no-default-features
+cargo clippy -p gateway-core --no-default-features --features redis,metrics,jwt,testing --all-targets -- -D warnings
+cargo test -p gateway-core --no-default-features --doc
+if cargo tree -p gateway-core --no-default-features -e normal --prefix none | grep -E '^(schemars|serde_norway) '; then
+  echo "gateway-core without \`contracts\` still depends on the crates above" >&2
+  exit 1
+fi
 
 step "npm ci (tests/interop: socket.io-client for the interop test)"
 if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules ]; then

@@ -28,6 +28,30 @@ pub mod code {
     /// The server is shutting down and no longer takes events; retry once reconnected
     /// (to another node).
     pub const UNAVAILABLE: &str = "unavailable";
+
+    /// Every code above, with what it means to a client, in the order the guide lists them
+    /// (`book/src/acks-and-errors.md`): the one list the exported contracts declare
+    /// (`WsErrorCode` in `events.ts`, every envelope ack's `error.code` in `asyncapi.yaml`).
+    #[cfg_attr(not(feature = "contracts"), allow(dead_code))]
+    pub(crate) const BUILT_IN: [(&str, &str); 8] = [
+        (BAD_PAYLOAD, "the payload could not be decoded"),
+        (
+            VALIDATION_FAILED,
+            "the payload failed validation; `details` holds the failing fields",
+        ),
+        (UNAUTHORIZED, "the client is not authenticated"),
+        (FORBIDDEN, "the client may not do this"),
+        (
+            RATE_LIMITED,
+            "too many events; `details.retry_after_ms` says when to retry",
+        ),
+        (NOT_FOUND, "no such event or resource"),
+        (INTERNAL, "the handler failed unexpectedly"),
+        (
+            UNAVAILABLE,
+            "the server is shutting down; retry after reconnecting",
+        ),
+    ];
 }
 
 /// The error a handler returns, and the error every failing ack carries.

@@ -8,7 +8,43 @@ use socketioxide::operators::BroadcastOperators;
 use socketioxide::socket::Socket;
 use socketioxide::{BroadcastError, SendError, SocketIo};
 
-use crate::contract::ServerEvent;
+/// A server-to-client event: its name, declared once next to its payload type.
+///
+/// Derive it: `#[derive(Serialize, JsonSchema, ServerEvent)] #[event("new-message")]`; emit
+/// it with [`EmitEvent`] (`socket.emit_event(&msg)`, `io.to(room).emit_event(&msg).await`);
+/// list it in `#[gateway(emits(NewMessage))]` so the exported contracts include it
+/// (`JsonSchema` gives its payload a shape there; emitting needs only `Serialize`, and this
+/// compiles without the `contracts` feature too).
+///
+/// ```no_run
+/// use gateway_core::prelude::*;
+///
+/// #[derive(Serialize, ServerEvent)]
+/// #[event("new-message")]
+/// struct NewMessage {
+///     text: String,
+/// }
+///
+/// #[derive(Default)]
+/// struct ChatGateway;
+///
+/// #[gateway(namespace = "/chat", emits(NewMessage))]
+/// impl ChatGateway {
+///     #[subscribe("send")]
+///     async fn send(&self, socket: SocketRef, text: String) {
+///         socket.within("lobby").emit_event(&NewMessage { text }).await.ok();
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a server event",
+    label = "not a `ServerEvent`",
+    note = "derive it on the payload type: `#[derive(Serialize, JsonSchema, ServerEvent)]` with `#[event(\"name\")]`"
+)]
+pub trait ServerEvent: serde::Serialize {
+    /// The event name clients listen to.
+    const NAME: &'static str;
+}
 
 /// `socket.emit_event(&msg)`: emits a [`ServerEvent`] to one socket.
 pub trait EmitEvent {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::ack::AckMode;
 use crate::adapter::DefaultAdapter;
+#[cfg(feature = "contracts")]
 use crate::contract::ContractBuilder;
 use crate::runtime::NamespaceBuilder;
 
@@ -38,6 +39,43 @@ pub enum BuildOutcome {
     NotBuildable,
 }
 
+/// What a descriptor keeps for the exported contracts: the gateway's generated function that
+/// records its events.
+#[cfg(feature = "contracts")]
+#[doc(hidden)]
+pub type ContractFn = fn(&mut ContractBuilder);
+
+/// What a descriptor keeps for the exported contracts: nothing, without the `contracts`
+/// feature.
+#[cfg(not(feature = "contracts"))]
+#[doc(hidden)]
+pub type ContractFn = ();
+
+/// Turns the `fn __gateway_contract(...) { ... }` the `#[gateway]` macro generates into the
+/// [`ContractFn`] its descriptor holds: the function itself, or, without the `contracts`
+/// feature, `()` (the function, which names the contract types, is dropped unexpanded). A
+/// macro of gateway-core's, so the choice follows gateway-core's features, not the user
+/// crate's; generated code calls it as `__private::contract_fn!`.
+#[cfg(feature = "contracts")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gateway_contract_fn {
+    (fn $name:ident $($signature_and_body:tt)*) => {{
+        fn $name $($signature_and_body)*
+        $name
+    }};
+}
+
+/// See the `contracts` twin above: without the feature, the contract function is dropped.
+#[cfg(not(feature = "contracts"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gateway_contract_fn {
+    ($($contract_fn:tt)*) => {
+        ()
+    };
+}
+
 /// A gateway's registry entry: a `const` value holding only `&'static str`s and `fn`
 /// pointers, so that `inventory::submit!` can place it in a static.
 pub struct GatewayDescriptor {
@@ -47,7 +85,8 @@ pub struct GatewayDescriptor {
     pub(crate) ack_mode: Option<AckMode>,
     pub(crate) type_id: fn() -> TypeId,
     pub(crate) build: fn(&Providers) -> BuildOutcome,
-    pub(crate) contract: fn(&mut ContractBuilder),
+    #[cfg(feature = "contracts")]
+    pub(crate) contract: ContractFn,
     pub(crate) register: fn(Arc<dyn Any + Send + Sync>, &mut NamespaceBuilder<DefaultAdapter>),
 }
 
@@ -59,8 +98,11 @@ impl GatewayDescriptor {
         location: Location,
         ack_mode: Option<AckMode>,
         build: fn(&Providers) -> BuildOutcome,
-        contract: fn(&mut ContractBuilder),
+        contract: ContractFn,
     ) -> Self {
+        // Without the `contracts` feature there is no contract function to keep.
+        #[cfg(not(feature = "contracts"))]
+        let () = contract;
         Self {
             type_name,
             namespace,
@@ -68,6 +110,7 @@ impl GatewayDescriptor {
             ack_mode,
             type_id: TypeId::of::<G>,
             build,
+            #[cfg(feature = "contracts")]
             contract,
             register: register_erased::<G>,
         }

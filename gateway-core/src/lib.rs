@@ -47,6 +47,7 @@ pub mod auth;
 pub mod cluster;
 #[cfg(not(feature = "redis"))]
 mod cluster;
+#[cfg(feature = "contracts")]
 pub mod contract;
 pub mod error;
 mod event;
@@ -73,9 +74,10 @@ pub use app::{
 };
 pub use args::{Arg, Args};
 pub use auth::Claims;
-pub use contract::{Contracts, ServerEvent};
+#[cfg(feature = "contracts")]
+pub use contract::Contracts;
 pub use error::{AppError, BoxError, WsError};
-pub use event::{BroadcastEvent, EmitEvent};
+pub use event::{BroadcastEvent, EmitEvent, ServerEvent};
 pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
 pub use guard::{Guard, GuardContext};
 pub use intercept::Interceptor;
@@ -101,6 +103,7 @@ pub mod prelude {
         throttle,
     };
     pub use crate::{SocketIo, SocketRef};
+    #[cfg(feature = "contracts")]
     pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
     pub use socketioxide::socket::DisconnectReason;
@@ -111,16 +114,21 @@ pub mod prelude {
 /// Paths used by generated code only. Not public API: anything here may change.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__gateway_contract_fn as contract_fn;
     pub use crate::ack::{AckMode, AckValue, IntoAck};
     pub use crate::adapter::DefaultAdapter;
+    #[cfg(feature = "contracts")]
     pub use crate::contract::probe::{
         CodesProbe, SchemaProbe, ViaAppError, ViaKnown, ViaNoCodes, ViaSchema, ViaUnknown,
     };
+    #[cfg(feature = "contracts")]
     pub use crate::contract::{ContractBuilder, ResultParts, Shape};
     pub use crate::error::WsError;
     pub use crate::extract::{FromParts, Parts, Payload};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
-    pub use crate::gateway::{BuildOutcome, Gateway, GatewayDescriptor, GatewayType, Location};
+    pub use crate::gateway::{
+        BuildOutcome, ContractFn, Gateway, GatewayDescriptor, GatewayType, Location,
+    };
     pub use crate::guard::GuardRef;
     pub use crate::intercept::InterceptorRef;
     pub use crate::providers::{Injectable, MissingProvider, Providers};

@@ -143,11 +143,9 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
                     #location,
                     #ack_mode,
                     __gateway_build,
-                    __gateway_contract,
+                    #contract,
                 );
             }
-
-            #contract
 
             fn __gateway_build(providers: &#p::Providers) -> #p::BuildOutcome {
                 #[allow(unused_imports)]
@@ -163,6 +161,8 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
 }
 
 /// `fn __gateway_contract(builder)`: records each event's shapes for the exported contracts.
+/// Wrapped in gateway-core's `contract_fn!`, which gives the descriptor the function, or
+/// drops it when gateway-core is built without its `contracts` feature.
 fn contract_fn(p: &TokenStream, gateway: &Gateway<'_>, emits: &[syn::Type]) -> TokenStream {
     let probe =
         |ty: &dyn quote::ToTokens| quote!((&&&#p::SchemaProbe::<#ty>::new()).__gw_shape(__gw_c));
@@ -212,11 +212,13 @@ fn contract_fn(p: &TokenStream, gateway: &Gateway<'_>, emits: &[syn::Type]) -> T
         }})
     });
     quote! {
-        fn __gateway_contract(__gw_c: &mut #p::ContractBuilder) {
-            #[allow(unused_imports)]
-            use #p::{ViaAppError as _, ViaKnown as _, ViaNoCodes as _, ViaSchema as _, ViaUnknown as _};
-            #(#emits)*
-            #(#events)*
+        #p::contract_fn! {
+            fn __gateway_contract(__gw_c: &mut #p::ContractBuilder) {
+                #[allow(unused_imports)]
+                use #p::{ViaAppError as _, ViaKnown as _, ViaNoCodes as _, ViaSchema as _, ViaUnknown as _};
+                #(#emits)*
+                #(#events)*
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Contracts out (DESIGN §2.6): the TypeScript and AsyncAPI exports of a set of gateways
-//! that covers every shape, compared with the committed snapshots in `tests/snapshots/`.
+//! Contracts out (`book/src/typed-events-and-the-frontend.md`): the TypeScript and AsyncAPI
+//! exports of a set of gateways that covers every shape, compared with the committed
+//! snapshots in `tests/snapshots/`.
 //! `UPDATE_SNAPSHOTS=1 cargo test -p gateway-tests --test contracts` rewrites them.
 
 use std::path::PathBuf;

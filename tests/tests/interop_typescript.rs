@@ -1,4 +1,5 @@
-//! The TypeScript export checked by the real compiler (DESIGN §2.6).
+//! The TypeScript export checked by the real compiler (the book's
+//! `typed-events-and-the-frontend.md`, "Use `events.ts` in the front end").
 //!
 //! `tsc` (from `tests/interop/node_modules`) type-checks `tests/interop/ts/fixture-usage.ts`,
 //! a program that uses the contracts fixture's `events.ts` (the snapshot

@@ -41,7 +41,8 @@ impl GatewayApp {
             instances,
             routes,
             interceptors,
-            contract_info: _,
+            #[cfg(feature = "contracts")]
+                contract_info: _,
         } = self;
         #[cfg(feature = "metrics")]
         let (metrics, interceptors) = match &config.metrics_path {

@@ -20,6 +20,12 @@ impl GatewayApp {
     /// Render them with [`Contracts::typescript`] and [`Contracts::asyncapi`], or write both
     /// with [`Contracts::write_to`]. Deterministic: everything is sorted.
     pub fn contracts(&self) -> Contracts {
+        self.contracts_with(self.contract_info.as_ref())
+    }
+
+    /// [`contracts`](Self::contracts), described by `info` (the defaults, with the app's
+    /// Socket.IO path, when `None`).
+    fn contracts_with(&self, info: Option<&ContractInfo>) -> Contracts {
         let mut builder = ContractBuilder::new();
         for descriptor in registry::collect(self.from_inventory, &self.linked) {
             builder.begin_gateway(
@@ -29,31 +35,37 @@ impl GatewayApp {
             );
             (descriptor.contract)(&mut builder);
         }
-        let mut info = self.contract_info.clone().unwrap_or_default();
-        if self.contract_info.is_none() {
-            info.path.clone_from(&self.config.path);
-        }
+        let info = match info {
+            Some(info) => info.clone(),
+            None => ContractInfo {
+                path: self.config.path.clone(),
+                ..ContractInfo::default()
+            },
+        };
         builder.finish(info)
     }
 
     /// Writes the contracts to `dir` if the program was run with `--export-contracts DIR`:
-    /// `Ok(true)` then, and `serve` returns without serving.
+    /// `Ok(true)` then, and `serve` returns without serving. The AsyncAPI server is `addr`
+    /// unless [`contract_info`](Self::contract_info) says otherwise.
     pub(crate) async fn export_if_asked(
-        &mut self,
+        &self,
         addr: impl tokio::net::ToSocketAddrs,
     ) -> Result<bool, crate::BoxError> {
         let Some(dir) = export_contracts_flag(std::env::args_os())? else {
             return Ok(false);
         };
-        if self.contract_info.is_none() {
-            let host = tokio::net::lookup_host(addr).await?.next();
-            let mut info = ContractInfo::default();
-            if let Some(host) = host {
-                info.host = host.to_string();
+        let info = match &self.contract_info {
+            Some(info) => info.clone(),
+            None => {
+                let mut info = ContractInfo::default();
+                if let Some(host) = tokio::net::lookup_host(addr).await?.next() {
+                    info.host = host.to_string();
+                }
+                info
             }
-            self.contract_info = Some(info);
-        }
-        let contracts = self.contracts();
+        };
+        let contracts = self.contracts_with(Some(&info));
         contracts.write_to(&dir)?;
         for untyped in contracts.untyped() {
             tracing::warn!("no JsonSchema, exported as `unknown`: {untyped}");

@@ -4,12 +4,13 @@
 //! The room's files: [`config`] (settings), [`settings`] (their builder methods),
 //! [`error`] (`StartupError`), [`build`] (from descriptors to a [`BuiltApp`]), [`built`]
 //! (the built app and its router), [`origin`] (the `Origin` allowlist), [`adapter`]
-//! (memory or Redis), [`serve`] (bind, signals), [`shutdown`] (drain), [`contracts`].
+//! (memory or Redis), [`serve`] (bind, signals), [`shutdown`] (drain), `contracts` (the export; feature `contracts`).
 
 mod adapter;
 mod build;
 mod built;
 mod config;
+#[cfg(feature = "contracts")]
 mod contracts;
 mod error;
 mod origin;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::SocketIo;
+#[cfg(feature = "contracts")]
 use crate::contract::ContractInfo;
 use crate::gateway::{GatewayDescriptor, GatewayType};
 use crate::intercept::{Interceptor, InterceptorRef};
@@ -57,6 +59,7 @@ pub struct GatewayApp {
     instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
     routes: Option<RoutesFn>,
     interceptors: Vec<InterceptorRef>,
+    #[cfg(feature = "contracts")]
     contract_info: Option<ContractInfo>,
 }
 
@@ -77,6 +80,7 @@ impl GatewayApp {
             instances: Vec::new(),
             routes: None,
             interceptors: Vec::new(),
+            #[cfg(feature = "contracts")]
             contract_info: None,
         }
     }

@@ -66,17 +66,18 @@ impl GatewayApp {
     /// [`Server::shutdown`]) and returns `Ok`, so the process exits 0.
     ///
     /// Run with `--export-contracts DIR` (`cargo run -- --export-contracts contracts`), it
-    /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see [`contracts`](Self::contracts))
-    /// and returns without serving; the AsyncAPI server is `addr` unless
-    /// [`contract_info`](Self::contract_info) says otherwise.
+    /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see `GatewayApp::contracts`) and
+    /// returns without serving; the AsyncAPI server is `addr` unless `contract_info` says
+    /// otherwise. Without the `contracts` feature the flag is not read.
     /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully (see
     /// [`Server::shutdown`]) and returns `Ok`, so the process exits 0.
     ///
     /// Run with `--export-contracts DIR` (`cargo run -- --export-contracts contracts`), it
-    /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see [`contracts`](Self::contracts))
-    /// and returns without serving; the AsyncAPI server is `addr` unless
-    /// [`contract_info`](Self::contract_info) says otherwise.
-    pub async fn serve(mut self, addr: impl ToSocketAddrs) -> Result<(), crate::BoxError> {
+    /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see `GatewayApp::contracts`) and
+    /// returns without serving; the AsyncAPI server is `addr` unless `contract_info` says
+    /// otherwise. Without the `contracts` feature the flag is not read.
+    pub async fn serve(self, addr: impl ToSocketAddrs) -> Result<(), crate::BoxError> {
+        #[cfg(feature = "contracts")]
         if self.export_if_asked(&addr).await? {
             return Ok(());
         }
