@@ -8,6 +8,11 @@ use socketioxide::operators::BroadcastOperators;
 use socketioxide::socket::Socket;
 use socketioxide::{BroadcastError, SendError, SocketIo};
 
+/// The event the server reports failures with: every NestJS-mode failure, and failures of
+/// envelope-mode emits without an ack when the app enables `report_exceptions` (see
+/// `book/src/acks-and-errors.md`).
+pub(crate) const EXCEPTION_EVENT: &str = "exception";
+
 /// A server-to-client event: its name, declared once next to its payload type.
 ///
 /// Derive it: `#[derive(Serialize, JsonSchema, ServerEvent)] #[event("new-message")]`; emit

@@ -8,10 +8,7 @@ use serde_json::Value;
 
 use crate::ack::AckMode;
 
-/// The event the server reports failures with: every NestJS-mode failure, and failures of
-/// envelope-mode emits without an ack when the app enables `report_exceptions` (see
-/// `book/src/acks-and-errors.md`).
-pub(super) const EXCEPTION_EVENT: &str = "exception";
+pub(super) use crate::event::EXCEPTION_EVENT;
 
 /// One argument of a client event, or an ack's data.
 #[derive(Debug, Clone, PartialEq)]

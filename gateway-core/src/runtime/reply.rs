@@ -18,6 +18,7 @@ use socketioxide_core::Value;
 
 use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, NestError, OkAck};
 use crate::error::WsError;
+use crate::event::EXCEPTION_EVENT;
 use crate::intercept::Interception;
 use crate::runtime::context::AppContext;
 use crate::runtime::context::InFlight;
@@ -175,13 +176,13 @@ pub(crate) fn respond_err<A: Adapter>(
     let sent = match mode {
         AckMode::Envelope => {
             if ack_id.is_none() && app.report_exceptions {
-                emit(socket, "exception", &ExceptionEvent::new(event, err));
+                emit(socket, EXCEPTION_EVENT, &ExceptionEvent::new(event, err));
             }
             ack_id.map_or(Ok(()), |id| send_ack(socket, id, &ErrEnvelope::new(err)))
         }
         AckMode::NestJs => {
             let body = NestError::new(err);
-            emit(socket, "exception", &body);
+            emit(socket, EXCEPTION_EVENT, &body);
             ack_id.map_or(Ok(()), |id| send_ack(socket, id, &body))
         }
     };
