@@ -2,7 +2,8 @@
 """Checks gateway-core's layering (ARCHITECTURE.md, "Layers"): no import circle between
 its modules, and every top-level module depends only on modules of lower layers.
 
-`--graph` prints the module graph instead. It reads the `crate::...` paths of every source file under gateway-core/src (in `use`
+`--graph` prints the module graph instead; `--root DIR` checks another tree (the
+self-test, scripts/check-layers-selftest.sh, uses it). It reads the `crate::...` paths of every source file under gateway-core/src (in `use`
 items and in code, comments and strings removed), and the layer table between the
 `<!-- layers -->` and `<!-- /layers -->` markers of ARCHITECTURE.md. Exits 1 with the
 offending imports (file:line) on a circle or a dependency that points up or sideways.
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if "--root" in sys.argv:
+    ROOT = Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
 SRC = ROOT / "gateway-core" / "src"
 ARCHITECTURE = ROOT / "ARCHITECTURE.md"
 

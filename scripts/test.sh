@@ -46,6 +46,7 @@ step "cargo fmt --all --check"
 cargo fmt --all --check
 
 step "layering: gateway-core's modules import only lower layers (ARCHITECTURE.md)"
+scripts/check-layers-selftest.sh
 python3 scripts/check-layers.py
 
 step "cargo clippy --workspace --all-targets --all-features -- -D warnings"
