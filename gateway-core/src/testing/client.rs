@@ -119,7 +119,7 @@ fn timeout_error(what: impl fmt::Display, after: Duration) -> TestClientError {
 
 // ==== arguments ====
 
-pub use crate::args::Arg;
+pub use crate::extract::Arg;
 
 /// Values usable as the positional arguments of an emit or an ack.
 ///

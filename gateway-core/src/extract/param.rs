@@ -1,0 +1,161 @@
+//! How a handler parameter gets its value, decided by the traits of its type.
+//!
+//! The macro does not know what a type is: it passes every parameter type to a trait with
+//! a *marker* type parameter ([`ViaParts`], [`ViaPayload`], ...) left for the compiler to
+//! infer, and each marker has one blanket impl (an extractor is `FromParts`, a payload is
+//! `Payload`). There is one such trait per kind of handler, so a parameter that is not
+//! available there fails on the trait of that handler, with its message, at its type:
+//! [`EventParam`] for `#[subscribe]`, [`ConnectParam`] for `#[on_connect]`,
+//! [`DisconnectParam`] for `#[on_disconnect]` (and `FromInit` for `#[on_init]`).
+//!
+//! Everything here compiles to nothing of its own: the methods are `#[inline(always)]`
+//! moves, so a handler costs what the extractors and the payload decoding cost.
+
+use socketioxide::adapter::Adapter;
+
+use super::{FromParts, Parts, Payload};
+use crate::error::WsError;
+
+/// Marker: the parameter is an extractor (`FromParts`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ViaParts;
+
+/// Marker: the parameter is a payload (`Payload`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ViaPayload;
+
+/// Marker: the parameter is marked `#[extract]`; generated code wraps its type in
+/// [`Extract`] and names this marker, so the compiler's message is `FromParts`'s.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ViaExtract;
+
+/// A parameter marked `#[extract]`, as generated code passes it.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Extract<T>(pub T);
+
+/// A parameter of a `#[subscribe]` handler: an extractor or a payload.
+///
+/// Extractors run first, in parameter order ([`early`](Self::early)); then the payloads
+/// are decoded together, in one pass over the event's arguments, from the list
+/// [`List`](Self::List) the parameters build, back to front (`Rest` is the list of the
+/// parameters after this one); then each parameter takes its value
+/// ([`finish`](Self::finish)).
+///
+/// The list is a trait parameter and an associated type, not a generic associated type,
+/// so that `event_argsN` needs no bound on a projection: with one, rustc reports a bad
+/// parameter at the whole call instead of at its type.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a parameter of a `#[subscribe]` handler",
+    label = "neither a payload nor an extractor",
+    note = "a payload is any `serde::Deserialize` type, `Valid<T>` (with `T: Deserialize + validator::Validate`), `bytes::Bytes` or `Args`; an extractor is `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, or your own type implementing `gateway_core::extract::FromParts`",
+    note = "`Auth<T>` is only available in `#[on_connect]` methods, `DisconnectReason` only in `#[on_disconnect]` methods",
+    note = "see the guide, chapter \"Handlers and extractors\""
+)]
+pub trait EventParam<A: Adapter, M, Rest>: Sized {
+    /// What the parameter holds before the payloads are decoded: the extractor's value,
+    /// or `()` for a payload.
+    type Early;
+    /// Runs the extractor (nothing for a payload).
+    fn early(parts: &mut Parts<'_, A>) -> Result<Self::Early, WsError>;
+    /// `Rest` with this parameter's payload in front (a payload), or `Rest` (an extractor).
+    type List;
+    /// The parameter's value, and the payloads left for the next parameters.
+    fn finish(early: Self::Early, list: Self::List) -> (Self, Rest);
+}
+
+/// A type-level list of payload parameters, `Cons<P0, Cons<P1, Nil>>`: what
+/// [`EventParam::List`] builds, decoded by `PayloadList` (see `event_args.rs`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Cons<P, Rest>(pub P, pub Rest);
+
+/// The end of a [`Cons`] list.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Nil;
+
+impl<A: Adapter, T: FromParts<A>, Rest> EventParam<A, ViaParts, Rest> for T {
+    type Early = T;
+    #[inline(always)]
+    fn early(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
+        T::from_parts(parts)
+    }
+    type List = Rest;
+    #[inline(always)]
+    fn finish(early: T, list: Rest) -> (T, Rest) {
+        (early, list)
+    }
+}
+
+impl<A: Adapter, T: FromParts<A>, Rest> EventParam<A, ViaExtract, Rest> for Extract<T> {
+    type Early = T;
+    #[inline(always)]
+    fn early(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
+        T::from_parts(parts)
+    }
+    type List = Rest;
+    #[inline(always)]
+    fn finish(early: T, list: Rest) -> (Self, Rest) {
+        (Extract(early), list)
+    }
+}
+
+impl<A: Adapter, T: Payload, Rest> EventParam<A, ViaPayload, Rest> for T {
+    type Early = ();
+    #[inline(always)]
+    fn early(_: &mut Parts<'_, A>) -> Result<(), WsError> {
+        Ok(())
+    }
+    type List = Cons<T, Rest>;
+    #[inline(always)]
+    fn finish((): (), list: Cons<T, Rest>) -> (T, Rest) {
+        (list.0, list.1)
+    }
+}
+
+/// A parameter of an `#[on_connect]` hook: an extractor, or [`Auth<T>`](super::Auth).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a parameter of an `#[on_connect]` hook",
+    label = "not an extractor",
+    note = "`#[on_connect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `Auth<T>`, or your own type implementing `gateway_core::extract::FromParts`): a hook has no event arguments to decode",
+    note = "`DisconnectReason` is only available in `#[on_disconnect]` methods",
+    note = "see the guide, chapter \"Lifecycle hooks\""
+)]
+pub trait ConnectParam<A: Adapter, M>: Sized {
+    /// Builds the parameter; an `Err` skips the hook.
+    fn from_connect(parts: &mut Parts<'_, A>) -> Result<Self, WsError>;
+}
+
+impl<A: Adapter, T: FromParts<A>> ConnectParam<A, ViaParts> for T {
+    #[inline(always)]
+    fn from_connect(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
+        T::from_parts(parts)
+    }
+}
+
+/// A parameter of an `#[on_disconnect]` hook: an extractor, or `DisconnectReason`.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a parameter of an `#[on_disconnect]` hook",
+    label = "not an extractor",
+    note = "`#[on_disconnect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `DisconnectReason`, or your own type implementing `gateway_core::extract::FromParts`): a hook has no event arguments to decode",
+    note = "`Auth<T>` is only available in `#[on_connect]` methods",
+    note = "see the guide, chapter \"Lifecycle hooks\""
+)]
+pub trait DisconnectParam<A: Adapter, M>: Sized {
+    /// Builds the parameter; an `Err` skips the hook.
+    fn from_disconnect(parts: &mut Parts<'_, A>) -> Result<Self, WsError>;
+}
+
+impl<A: Adapter, T: FromParts<A>> DisconnectParam<A, ViaParts> for T {
+    #[inline(always)]
+    fn from_disconnect(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
+        T::from_parts(parts)
+    }
+}
