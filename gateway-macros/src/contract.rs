@@ -16,7 +16,7 @@ pub(crate) fn contract_fn(
 ) -> TokenStream {
     let shape = |probe: TokenStream| quote!((&&&#probe).__gw_shape(__gw_c));
     let emits = emits.iter().map(|ty| {
-        let shape = shape(quote!(#p::SchemaProbe::<#ty>::new()));
+        let shape = shape(quote!(#p::SchemaProbe::<#ty>::NEW));
         let record = quote_spanned!(ty.span()=> __gw_c.server_event::<#ty>);
         quote!({ let __gw_s = #shape; #record(__gw_s); })
     });
@@ -32,9 +32,9 @@ pub(crate) fn contract_fn(
             .map(|param| {
                 let name = &param.name;
                 let ty = param.ty;
-                let shape = shape(quote!(#p::SchemaProbe::<#ty>::new()));
+                let shape = shape(quote!(#p::SchemaProbe::<#ty>::NEW));
                 quote! {
-                    if (&&#p::ArgProbe::<#p::DefaultAdapter, #ty>::new()).__gw_is_payload() {
+                    if (&&#p::ArgProbe::<#p::DefaultAdapter, #ty>::NEW).__gw_is_payload() {
                         __gw_args.push((#name, #shape));
                     }
                 }
@@ -47,7 +47,7 @@ pub(crate) fn contract_fn(
             Output::Typed(ty) => {
                 let shape = shape(quote!(__gw_ok));
                 quote! {
-                    let (__gw_ok, __gw_err) = (&&#p::AckProbe::<#ty>::new()).__gw_ack_parts();
+                    let (__gw_ok, __gw_err) = (&&#p::AckProbe::<#ty>::NEW).__gw_ack_parts();
                     let __gw_ack = #shape;
                     let __gw_codes = (&&__gw_err).__gw_codes();
                 }

@@ -221,7 +221,10 @@ fn event_args(p: &TokenStream, handler: &Handler<'_>, args: &[syn::Ident]) -> To
         quote_spanned!(parens.open()=> #path::#function::<__A, #(#generics,)* #(#lists),*>);
     let call = quote_spanned!(parens.close()=> (__gw_parts));
     quote! {
-        let (#(#patterns,)*) = #function #call?;
+        let (#(#patterns,)*) = match #function #call {
+            #p::Result::Ok(__gw_args) => __gw_args,
+            #p::Result::Err(__gw_err) => return #p::Result::Err(__gw_err),
+        };
     }
 }
 

@@ -1,16 +1,16 @@
 //! What generated code asks about the types of a gateway, for the exported contracts.
 //!
 //! Autoref-based specialisation (stable Rust has no trait specialisation): generated code
-//! calls a method on a reference to a probe of a concrete type, and method lookup picks the
+//! calls a method on a reference to a probe of a concrete type (its `NEW` constant), and method lookup picks the
 //! impl that needs the fewest auto-dereferences among those whose bounds hold. The probes
 //! never fail to compile: a type the contract cannot describe is `Unknown`.
 //!
-//! - `(&&&SchemaProbe::<T>::new()).__gw_shape(builder)`: the first of a payload type the
+//! - `(&&&SchemaProbe::<T>::NEW).__gw_shape(builder)`: the first of a payload type the
 //!   framework knows (`Valid<T>`, `Bytes`, `Args`), a `JsonSchema` type, or `Unknown`;
-//! - `(&&CodesProbe::<E>::new()).__gw_codes()`: `AppError::CODES`, or none;
-//! - `(&&ArgProbe::<A, T>::new()).__gw_is_payload()`: whether a parameter is one of the
+//! - `(&&CodesProbe::<E>::NEW).__gw_codes()`: `AppError::CODES`, or none;
+//! - `(&&ArgProbe::<A, T>::NEW).__gw_is_payload()`: whether a parameter is one of the
 //!   event's arguments (not an extractor), as `extract/param.rs` sorts it at runtime;
-//! - `(&&AckProbe::<R>::new()).__gw_ack_parts()`: what a return type acks, as
+//! - `(&&AckProbe::<R>::NEW).__gw_ack_parts()`: what a return type acks, as
 //!   `ack::kind` decides at runtime: for a `Result<T, E>` (however it is spelled) `T` and
 //!   the codes of `E`, for any other type the type itself and no codes.
 
@@ -27,10 +27,8 @@ use crate::extract::FromParts;
 pub struct SchemaProbe<T: ?Sized>(PhantomData<T>);
 
 impl<T: ?Sized> SchemaProbe<T> {
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        SchemaProbe(PhantomData)
-    }
+    /// The probe (a constant: probing compiles to no function of its own).
+    pub const NEW: Self = SchemaProbe(PhantomData);
 }
 
 /// Payload types the framework gives a shape of their own.
@@ -87,10 +85,8 @@ impl<T: ?Sized> ViaUnknown for SchemaProbe<T> {
 pub struct CodesProbe<E>(PhantomData<E>);
 
 impl<E> CodesProbe<E> {
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        CodesProbe(PhantomData)
-    }
+    /// The probe (a constant: probing compiles to no function of its own).
+    pub const NEW: Self = CodesProbe(PhantomData);
 }
 
 pub trait ViaAppError {
@@ -115,10 +111,8 @@ impl<E> ViaNoCodes for CodesProbe<E> {
 pub struct ArgProbe<A, T>(PhantomData<(A, T)>);
 
 impl<A, T> ArgProbe<A, T> {
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        ArgProbe(PhantomData)
-    }
+    /// The probe (a constant: probing compiles to no function of its own).
+    pub const NEW: Self = ArgProbe(PhantomData);
 }
 
 pub trait ViaExtractorArg {
@@ -145,10 +139,8 @@ impl<A, T> ViaPayloadArg for ArgProbe<A, T> {
 pub struct AckProbe<R>(PhantomData<R>);
 
 impl<R> AckProbe<R> {
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        AckProbe(PhantomData)
-    }
+    /// The probe (a constant: probing compiles to no function of its own).
+    pub const NEW: Self = AckProbe(PhantomData);
 }
 
 pub trait ViaResultParts {
@@ -161,7 +153,7 @@ impl<T, E> ViaResultParts for &AckProbe<Result<T, E>> {
     type Err = E;
     #[inline(always)]
     fn __gw_ack_parts(&self) -> (SchemaProbe<T>, CodesProbe<E>) {
-        (SchemaProbe::new(), CodesProbe::new())
+        (SchemaProbe::NEW, CodesProbe::NEW)
     }
 }
 
@@ -174,6 +166,6 @@ impl<R> ViaValueParts for AckProbe<R> {
     type Value = R;
     #[inline(always)]
     fn __gw_ack_parts(&self) -> (SchemaProbe<R>, CodesProbe<()>) {
-        (SchemaProbe::new(), CodesProbe::new())
+        (SchemaProbe::NEW, CodesProbe::NEW)
     }
 }

@@ -9,7 +9,7 @@
 
 use socketioxide::adapter::Adapter;
 
-use super::param::{Cons, EventParam, Nil};
+use super::param::{Cons, Early, EventParam, Nil};
 use super::{Parts, Payload};
 use crate::error::WsError;
 
@@ -28,11 +28,24 @@ impl<A: Adapter> PayloadList<A> for Nil {
     }
 }
 
+/// `expr?` without the `Try` impls `?` instantiates for each type: every function here is
+/// compiled once per handler, so it keeps to plain `match`es.
+macro_rules! take {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(err) => return Err(err),
+        }
+    };
+}
+
 /// One payload parameter: the first argument, or all of them for a tuple type.
 impl<A: Adapter, P0: Payload> PayloadList<A> for Cons<P0, Nil> {
     fn decode(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
-        let raw = parts.payload::<P0::Raw>()?;
-        Ok(Cons(P0::from_raw(raw)?, Nil))
+        match parts.payload::<P0::Raw>() {
+            Ok(raw) => Ok(Cons(take!(P0::from_raw(raw)), Nil)),
+            Err(err) => Err(err),
+        }
     }
 }
 
@@ -47,13 +60,13 @@ macro_rules! payload_list {
     ($($P:ident . $index:tt),+) => {
         impl<A: Adapter, $($P: Payload),+> PayloadList<A> for cons![$($P),+] {
             fn decode(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
-                let raw = parts.payload::<($($P::Raw,)+)>()?;
+                let raw = take!(parts.payload::<($($P::Raw,)+)>());
                 Ok(payload_list!(@build raw; $($P . $index),+))
             }
         }
     };
     (@build $raw:ident; $P:ident . $index:tt $(, $rest:ident . $rest_index:tt)*) => {
-        Cons($P::from_raw($raw.$index)?, payload_list!(@build $raw; $($rest . $rest_index),*))
+        Cons(take!($P::from_raw($raw.$index)), payload_list!(@build $raw; $($rest . $rest_index),*))
     };
     (@build $raw:ident; ) => { Nil };
 }
@@ -89,8 +102,10 @@ macro_rules! event_args {
             $($P: EventParam<A, $M, $next, List = $L>,)+
             L0: PayloadList<A>,
         {
-            $(let $early = <$P as EventParam<A, $M, $next>>::early(parts)?;)+
-            let list = L0::decode(parts)?;
+            let ($($early,)+) = take!(
+                <($(<$P as EventParam<A, $M, $next>>::Early,)+) as Early<A>>::early(parts)
+            );
+            let list = take!(L0::decode(parts));
             $(let ($value, list) = <$P as EventParam<A, $M, $next>>::finish($early, list);)+
             let Nil = list;
             Ok(($($value,)+))

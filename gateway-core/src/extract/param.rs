@@ -39,8 +39,8 @@ pub struct Extract<T>(pub T);
 
 /// A parameter of a `#[subscribe]` handler: an extractor or a payload.
 ///
-/// Extractors run first, in parameter order ([`early`](Self::early)); then the payloads
-/// are decoded together, in one pass over the event's arguments, from the list
+/// Extractors run first, in parameter order (each parameter's [`Early`] value); then the
+/// payloads are decoded together, in one pass over the event's arguments, from the list
 /// [`List`](Self::List) the parameters build, back to front (`Rest` is the list of the
 /// parameters after this one); then each parameter takes its value
 /// ([`finish`](Self::finish)).
@@ -57,16 +57,78 @@ pub struct Extract<T>(pub T);
     note = "see the guide, chapter \"Handlers and extractors\""
 )]
 pub trait EventParam<A: Adapter, M, Rest>: Sized {
-    /// What the parameter holds before the payloads are decoded: the extractor's value,
-    /// or `()` for a payload.
-    type Early;
-    /// Runs the extractor (nothing for a payload).
-    fn early(parts: &mut Parts<'_, A>) -> Result<Self::Early, WsError>;
+    /// What the parameter holds before the payloads are decoded: [`Got`] (the extractor's
+    /// value) or [`Later`] (a payload). It does not depend on a payload's type, so the
+    /// extractors of all handlers with the same extractors in the same places run in one
+    /// compiled function.
+    type Early: Early<A>;
     /// `Rest` with this parameter's payload in front (a payload), or `Rest` (an extractor).
     type List;
     /// The parameter's value, and the payloads left for the next parameters.
     fn finish(early: Self::Early, list: Self::List) -> (Self, Rest);
 }
+
+/// What runs before the payloads are decoded; tuples of them run in order.
+#[doc(hidden)]
+pub trait Early<A: Adapter>: Sized {
+    /// Runs the extractor (nothing for a payload).
+    fn early(parts: &mut Parts<'_, A>) -> Result<Self, WsError>;
+}
+
+/// An extractor's value, built before the payloads are decoded.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Got<T>(T);
+
+/// A payload's place: its value comes from the decoded list.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Later;
+
+impl<A: Adapter, T: FromParts<A>> Early<A> for Got<T> {
+    fn early(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
+        match T::from_parts(parts) {
+            Ok(value) => Ok(Got(value)),
+            Err(err) => Err(err),
+        }
+    }
+}
+
+impl<A: Adapter> Early<A> for Later {
+    #[inline(always)]
+    fn early(_: &mut Parts<'_, A>) -> Result<Self, WsError> {
+        Ok(Later)
+    }
+}
+
+/// The early values of a handler's parameters, in parameter order.
+macro_rules! early_tuple {
+    ($($E:ident $e:ident),+) => {
+        impl<A: Adapter, $($E: Early<A>),+> Early<A> for ($($E,)+) {
+            fn early(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
+                $(let $e = match $E::early(parts) {
+                    Ok(early) => early,
+                    Err(err) => return Err(err),
+                };)+
+                Ok(($($e,)+))
+            }
+        }
+    };
+}
+
+early_tuple!(E0 e0);
+early_tuple!(E0 e0, E1 e1);
+early_tuple!(E0 e0, E1 e1, E2 e2);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4, E5 e5);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4, E5 e5, E6 e6);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4, E5 e5, E6 e6, E7 e7);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4, E5 e5, E6 e6, E7 e7, E8 e8);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4, E5 e5, E6 e6, E7 e7, E8 e8, E9 e9);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4, E5 e5, E6 e6, E7 e7, E8 e8, E9 e9, E10 e10);
+early_tuple!(E0 e0, E1 e1, E2 e2, E3 e3, E4 e4, E5 e5, E6 e6, E7 e7, E8 e8, E9 e9, E10 e10,
+    E11 e11);
 
 /// A type-level list of payload parameters, `Cons<P0, Cons<P1, Nil>>`: what
 /// [`EventParam::List`] builds, decoded by `PayloadList` (see `event_args.rs`).
@@ -80,40 +142,28 @@ pub struct Cons<P, Rest>(pub P, pub Rest);
 pub struct Nil;
 
 impl<A: Adapter, T: FromParts<A>, Rest> EventParam<A, ViaParts, Rest> for T {
-    type Early = T;
-    #[inline(always)]
-    fn early(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
-        T::from_parts(parts)
-    }
+    type Early = Got<T>;
     type List = Rest;
     #[inline(always)]
-    fn finish(early: T, list: Rest) -> (T, Rest) {
-        (early, list)
+    fn finish(early: Got<T>, list: Rest) -> (T, Rest) {
+        (early.0, list)
     }
 }
 
 impl<A: Adapter, T: FromParts<A>, Rest> EventParam<A, ViaExtract, Rest> for Extract<T> {
-    type Early = T;
-    #[inline(always)]
-    fn early(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
-        T::from_parts(parts)
-    }
+    type Early = Got<T>;
     type List = Rest;
     #[inline(always)]
-    fn finish(early: T, list: Rest) -> (Self, Rest) {
-        (Extract(early), list)
+    fn finish(early: Got<T>, list: Rest) -> (Self, Rest) {
+        (Extract(early.0), list)
     }
 }
 
 impl<A: Adapter, T: Payload, Rest> EventParam<A, ViaPayload, Rest> for T {
-    type Early = ();
-    #[inline(always)]
-    fn early(_: &mut Parts<'_, A>) -> Result<(), WsError> {
-        Ok(())
-    }
+    type Early = Later;
     type List = Cons<T, Rest>;
     #[inline(always)]
-    fn finish((): (), list: Cons<T, Rest>) -> (T, Rest) {
+    fn finish(_: Later, list: Cons<T, Rest>) -> (T, Rest) {
         (list.0, list.1)
     }
 }
