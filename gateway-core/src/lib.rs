@@ -129,11 +129,9 @@ pub mod __private {
         event_args1, event_args2, event_args3, event_args4, event_args5, event_args6, event_args7,
         event_args8, event_args9, event_args10, event_args11, event_args12,
     };
-    pub use crate::extract::hooks::{ViaAuth, ViaReason};
+    pub use crate::extract::hooks::{ConnectParam, DisconnectParam, ViaAuth, ViaReason};
     pub use crate::extract::init::FromInit;
-    pub use crate::extract::param::{
-        ConnectParam, DisconnectParam, EventParam, Extract, ViaExtract, ViaParts, ViaPayload,
-    };
+    pub use crate::extract::param::{EventParam, Extract, ViaExtract, ViaParts, ViaPayload};
     pub use crate::extract::{FromParts, Parts};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
     pub use crate::gateway::{

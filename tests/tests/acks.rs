@@ -495,9 +495,7 @@ async fn parameters_and_acks_are_sorted_by_type_not_by_name() {
 
 #[test]
 fn contracts_read_aliased_results_and_skip_renamed_extractors() {
-    let contracts = GatewayApp::explicit()
-        .link::<Renamed>()
-        .contracts();
+    let contracts = GatewayApp::explicit().link::<Renamed>().contracts();
     let events = &contracts.namespaces["/renamed"].client_events;
 
     let buy = &events["buy"];
@@ -505,7 +503,11 @@ fn contracts_read_aliased_results_and_skip_renamed_extractors() {
     assert_eq!(names, ["quantity"], "the socket is no argument");
     assert!(matches!(&buy.args[0].1, Shape::Json(schema) if schema["type"] == "integer"));
     // The `Ok` type of the aliased `Result`, and its error's codes.
-    assert!(matches!(&buy.ack, Shape::Json(schema) if schema["type"] == "integer"), "{:?}", buy.ack);
+    assert!(
+        matches!(&buy.ack, Shape::Json(schema) if schema["type"] == "integer"),
+        "{:?}",
+        buy.ack
+    );
     assert_eq!(buy.error_codes, ["out_of_stock"]);
 
     let search = &events["search"];

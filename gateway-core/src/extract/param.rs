@@ -5,8 +5,8 @@
 //! infer, and each marker has one blanket impl (an extractor is `FromParts`, a payload is
 //! `Payload`). There is one such trait per kind of handler, so a parameter that is not
 //! available there fails on the trait of that handler, with its message, at its type:
-//! [`EventParam`] for `#[subscribe]`, [`ConnectParam`] for `#[on_connect]`,
-//! [`DisconnectParam`] for `#[on_disconnect]` (and `FromInit` for `#[on_init]`).
+//! [`EventParam`] for `#[subscribe]`, `ConnectParam` and `DisconnectParam` for the hooks
+//! (`hooks.rs`), `FromInit` for `#[on_init]` (`init.rs`).
 //!
 //! Everything here compiles to nothing of its own: the methods are `#[inline(always)]`
 //! moves, so a handler costs what the extractors and the payload decoding cost.
@@ -165,47 +165,5 @@ impl<A: Adapter, T: Payload, Rest> EventParam<A, ViaPayload, Rest> for T {
     #[inline(always)]
     fn finish(_: Later, list: Cons<T, Rest>) -> (T, Rest) {
         (list.0, list.1)
-    }
-}
-
-/// A parameter of an `#[on_connect]` hook: an extractor, or [`Auth<T>`](super::Auth).
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a parameter of an `#[on_connect]` hook",
-    label = "not an extractor",
-    note = "`#[on_connect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `Auth<T>`, or your own type implementing `gateway_core::extract::FromParts`): a hook has no event arguments to decode",
-    note = "`DisconnectReason` is only available in `#[on_disconnect]` methods",
-    note = "see the guide, chapter \"Lifecycle hooks\""
-)]
-pub trait ConnectParam<A: Adapter, M>: Sized {
-    /// Builds the parameter; an `Err` skips the hook.
-    fn from_connect(parts: &mut Parts<'_, A>) -> Result<Self, WsError>;
-}
-
-impl<A: Adapter, T: FromParts<A>> ConnectParam<A, ViaParts> for T {
-    #[inline(always)]
-    fn from_connect(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
-        T::from_parts(parts)
-    }
-}
-
-/// A parameter of an `#[on_disconnect]` hook: an extractor, or `DisconnectReason`.
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a parameter of an `#[on_disconnect]` hook",
-    label = "not an extractor",
-    note = "`#[on_disconnect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `DisconnectReason`, or your own type implementing `gateway_core::extract::FromParts`): a hook has no event arguments to decode",
-    note = "`Auth<T>` is only available in `#[on_connect]` methods",
-    note = "see the guide, chapter \"Lifecycle hooks\""
-)]
-pub trait DisconnectParam<A: Adapter, M>: Sized {
-    /// Builds the parameter; an `Err` skips the hook.
-    fn from_disconnect(parts: &mut Parts<'_, A>) -> Result<Self, WsError>;
-}
-
-impl<A: Adapter, T: FromParts<A>> DisconnectParam<A, ViaParts> for T {
-    #[inline(always)]
-    fn from_disconnect(parts: &mut Parts<'_, A>) -> Result<T, WsError> {
-        T::from_parts(parts)
     }
 }
