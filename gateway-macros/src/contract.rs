@@ -14,11 +14,11 @@ pub(crate) fn contract_fn(
     gateway: &Gateway<'_>,
     emits: &[syn::Type],
 ) -> TokenStream {
-    let shape = |probe: TokenStream| quote!((&&&#probe).__gw_shape(__gw_c));
+    let shape = |probe: TokenStream| quote!((&&&#probe).__gw_shape(__gw_builder));
     let emits = emits.iter().map(|ty| {
         let shape = shape(quote!(#p::SchemaProbe::<#ty>::NEW));
-        let record = quote_spanned!(ty.span()=> __gw_c.server_event::<#ty>);
-        quote!({ let __gw_s = #shape; #record(__gw_s); })
+        let record = quote_spanned!(ty.span()=> __gw_builder.server_event::<#ty>);
+        quote!({ let __gw_payload = #shape; #record(__gw_payload); })
     });
     let events = gateway.handlers.iter().filter_map(|handler| {
         let Kind::Subscribe(event) = &handler.kind else {
@@ -59,11 +59,11 @@ pub(crate) fn contract_fn(
             let mut __gw_args = #p::Vec::new();
             #(#args)*
             #ack
-            __gw_c.client_event(#event, &[#(#docs),*], __gw_args, __gw_ack, __gw_codes);
+            __gw_builder.client_event(#event, &[#(#docs),*], __gw_args, __gw_ack, __gw_codes);
         }})
     });
     quote! {
-        fn __gateway_contract(__gw_c: &mut #p::ContractBuilder) {
+        fn __gateway_contract(__gw_builder: &mut #p::ContractBuilder) {
             #[allow(unused_imports)]
             use #p::{
                 ViaAppError as _, ViaExtractorArg as _, ViaKnown as _, ViaNoCodes as _,

@@ -220,11 +220,20 @@ fn event_args(p: &TokenStream, handler: &Handler<'_>, args: &[syn::Ident]) -> To
     let function =
         quote_spanned!(parens.open()=> #path::#function::<__A, #(#generics,)* #(#lists),*>);
     let call = quote_spanned!(parens.close()=> (__gw_parts));
+    let args = or_return(p, quote!(#function #call));
     quote! {
-        let (#(#patterns,)*) = match #function #call {
-            #p::Result::Ok(__gw_args) => __gw_args,
+        let (#(#patterns,)*) = #args;
+    }
+}
+
+/// `match result { Ok(value) => value, Err(err) => return Err(err) }`: `result?` without
+/// the `Try` impls `?` instantiates for the closure's type, once per handler.
+fn or_return(p: &TokenStream, result: TokenStream) -> TokenStream {
+    quote! {
+        match #result {
+            #p::Result::Ok(__gw_value) => __gw_value,
             #p::Result::Err(__gw_err) => return #p::Result::Err(__gw_err),
-        };
+        }
     }
 }
 
@@ -265,7 +274,8 @@ fn hook_args(p: &TokenStream, handler: &Handler<'_>, args: &[syn::Ident]) -> Tok
                 <#ty as #p::DisconnectParam<__A, _>>::from_disconnect(__gw_parts)
             },
         };
-        quote!(let #arg = #value?;)
+        let value = or_return(p, value);
+        quote!(let #arg = #value;)
     });
     quote!(#(#lets)*)
 }
