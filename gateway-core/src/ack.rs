@@ -1,4 +1,6 @@
-//! Turning a handler's return value into the client's ack (DESIGN §2.1).
+//! Turning a handler's return value into the client's ack: which return types are acks
+//! ([`IntoAck`]), how generated code tells a `Result` from a plain value ([`kind`]), and the
+//! wire shapes (see the book, `book/src/acks-and-errors.md`).
 
 use serde::Serialize;
 
@@ -51,8 +53,8 @@ where
     }
 }
 
-/// Wraps a plain serialisable return value. Generated code uses it for return types that
-/// are neither `()` nor a `Result`; you never need to name it.
+/// Wraps a plain serialisable return value: what generated code makes of a return value
+/// that is not a `Result` (see [`kind`]); you never need to name it.
 #[doc(hidden)]
 pub struct AckValue<T>(pub T);
 
@@ -60,6 +62,67 @@ impl<T: Serialize + Send> IntoAck for AckValue<T> {
     type Data = T;
     fn into_ack(self) -> Result<T, WsError> {
         Ok(self.0)
+    }
+}
+
+/// Which [`IntoAck`] a handler's return value goes through, decided by its type, not by
+/// how the return type is spelled (`type Out = Result<Msg, ChatError>` is a `Result`; a
+/// struct named `SearchResult` is a value).
+///
+/// A blanket `IntoAck for T: Serialize` would overlap with `IntoAck for Result<T, E>`, so
+/// generated code uses autoref-based specialisation (stable Rust has no trait
+/// specialisation) on the concrete return value `out`:
+/// `(&out).__gw_ack_kind().ack(out)`. Method lookup tries `&R` before `&&R`, so
+/// [`ResultKind`](kind::ResultKind) (implemented for every `Result`) wins over
+/// [`ValueKind`](kind::ValueKind) (implemented for every `&T`). A `Result` is passed on as it
+/// is; anything else becomes an [`AckValue`]. The bounds (`T: Serialize`,
+/// `E: Into<WsError>`) are checked afterwards, on `IntoAck`, with its messages.
+#[doc(hidden)]
+pub mod kind {
+    use super::AckValue;
+
+    /// The return value is a `Result`: `Ok` is the data, `Err` the error ack.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ResultAck;
+
+    /// The return value is the data.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ValueAck;
+
+    /// Picked for a `Result`.
+    pub trait ResultKind {
+        /// The kind of ack.
+        #[inline(always)]
+        fn __gw_ack_kind(&self) -> ResultAck {
+            ResultAck
+        }
+    }
+    impl<T, E> ResultKind for Result<T, E> {}
+
+    /// Picked for anything else.
+    pub trait ValueKind {
+        /// The kind of ack.
+        #[inline(always)]
+        fn __gw_ack_kind(&self) -> ValueAck {
+            ValueAck
+        }
+    }
+    impl<T: ?Sized> ValueKind for &T {}
+
+    impl ResultAck {
+        /// The `Result` itself.
+        #[inline(always)]
+        pub fn ack<T, E>(self, out: Result<T, E>) -> Result<T, E> {
+            out
+        }
+    }
+
+    impl ValueAck {
+        /// The value, as an ack's data.
+        #[inline(always)]
+        pub fn ack<T>(self, out: T) -> AckValue<T> {
+            AckValue(out)
+        }
     }
 }
 

@@ -41,7 +41,6 @@
 pub mod ack;
 mod adapter;
 mod app;
-mod args;
 pub mod auth;
 #[cfg(feature = "redis")]
 pub mod cluster;
@@ -72,13 +71,12 @@ pub use app::{
     AdapterConfig, BuiltApp, GatewayApp, GatewayConfig, NamespaceSummary, REDIS_URL_ENV, Server,
     Shutdown, StartupError,
 };
-pub use args::{Arg, Args};
 pub use auth::Claims;
 #[cfg(feature = "contracts")]
 pub use contract::Contracts;
 pub use error::{AppError, BoxError, WsError};
 pub use event::{BroadcastEvent, EmitEvent, ServerEvent};
-pub use extract::{Auth, FromParts, Inject, Parts, Payload, Valid};
+pub use extract::{Arg, Args, Auth, FromParts, Inject, Parts, Payload, Valid};
 pub use guard::{Guard, GuardContext};
 pub use intercept::Interceptor;
 pub use providers::{Injectable, MissingProvider, Providers};
@@ -115,16 +113,25 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__gateway_contract_fn as contract_fn;
-    pub use crate::ack::{AckMode, AckValue, IntoAck};
+    pub use crate::ack::kind::{ResultKind, ValueKind};
+    pub use crate::ack::{AckMode, IntoAck};
     pub use crate::adapter::DefaultAdapter;
     #[cfg(feature = "contracts")]
     pub use crate::contract::probe::{
-        CodesProbe, SchemaProbe, ViaAppError, ViaKnown, ViaNoCodes, ViaSchema, ViaUnknown,
+        AckProbe, ArgProbe, CodesProbe, SchemaProbe, ViaAppError, ViaExtractorArg, ViaKnown,
+        ViaNoCodes, ViaPayloadArg, ViaResultParts, ViaSchema, ViaUnknown, ViaValueParts,
     };
     #[cfg(feature = "contracts")]
-    pub use crate::contract::{ContractBuilder, ResultParts, Shape};
+    pub use crate::contract::{ContractBuilder, Shape};
     pub use crate::error::WsError;
-    pub use crate::extract::{FromParts, Parts, Payload};
+    pub use crate::extract::event_args::{
+        event_args1, event_args2, event_args3, event_args4, event_args5, event_args6, event_args7,
+        event_args8, event_args9, event_args10, event_args11, event_args12,
+    };
+    pub use crate::extract::hooks::{ConnectParam, DisconnectParam, ViaAuth, ViaReason};
+    pub use crate::extract::init::FromInit;
+    pub use crate::extract::param::{EventParam, Extract, ViaExtract, ViaParts, ViaPayload};
+    pub use crate::extract::{FromParts, Parts};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
     pub use crate::gateway::{
         BuildOutcome, ContractFn, Gateway, GatewayDescriptor, GatewayType, Location,
@@ -136,33 +143,11 @@ pub mod __private {
     pub use crate::throttle::Throttle;
     pub use inventory;
     pub use socketioxide::SocketIo;
-    pub use socketioxide::adapter::Adapter;
     pub use std::option::Option;
     pub use std::result::Result;
     pub use std::sync::Arc;
     pub use std::time::Duration;
     pub use std::vec::Vec;
-
-    /// Extracts a parameter of an `#[on_init]` hook.
-    pub trait FromInit<A: Adapter>: Sized {
-        /// Builds it from the io handle and the providers.
-        fn from_init(io: &SocketIo<A>, providers: &Providers) -> Result<Self, WsError>;
-    }
-
-    impl<A: Adapter> FromInit<A> for SocketIo<A> {
-        fn from_init(io: &SocketIo<A>, _: &Providers) -> Result<Self, WsError> {
-            Ok(io.clone())
-        }
-    }
-
-    impl<A: Adapter, T: Clone + Send + Sync + 'static> FromInit<A> for crate::Inject<T> {
-        fn from_init(_: &SocketIo<A>, providers: &Providers) -> Result<Self, WsError> {
-            providers
-                .get::<T>()
-                .map(crate::Inject)
-                .map_err(|missing| WsError::new("missing_provider", missing.to_string()))
-        }
-    }
 }
 
 /// The README's example compiles.

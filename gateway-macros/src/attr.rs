@@ -5,7 +5,7 @@ use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::{Ident, LitStr, Path, Token};
 
-use crate::ctxt::Ctxt;
+use crate::errors::Errors;
 
 /// Keys accepted by `#[gateway(...)]`.
 const NAMESPACE: &str = "namespace";
@@ -18,12 +18,21 @@ const GATEWAY_KEYS: &str = "`namespace`, `ack`, `crate`, `emits(...)`";
 pub(crate) struct GatewayArgs {
     /// The namespace literal (`"/"` when omitted, as in NestJS).
     pub(crate) namespace: Option<LitStr>,
-    /// `Some(true)` for `ack = "nestjs"`, `Some(false)` for `ack = "envelope"`.
-    pub(crate) nestjs: Option<bool>,
+    /// `ack = "..."`; without it the app's default applies.
+    pub(crate) ack: Option<AckArg>,
     /// Path of the `gateway_core` crate, for renamed dependencies.
     pub(crate) krate: Option<Path>,
     /// `emits(NewMessage, UserTyping)`: the server events the gateway sends.
     pub(crate) emits: Vec<syn::Type>,
+}
+
+/// `ack = "envelope"` or `ack = "nestjs"`: the gateway's ack shape.
+#[derive(Clone, Copy)]
+pub(crate) enum AckArg {
+    /// `{"ok": true, "data": ...}` / `{"ok": false, "error": ...}`.
+    Envelope,
+    /// NestJS's bare value / `{"status": "error", "message": ...}`.
+    NestJs,
 }
 
 /// `key = "value"`, or `emits(Type, ...)`.
@@ -53,10 +62,10 @@ impl Parse for KeyValue {
 }
 
 impl GatewayArgs {
-    pub(crate) fn parse(cx: &Ctxt, tokens: TokenStream) -> Self {
+    pub(crate) fn parse(errors: &Errors, tokens: TokenStream) -> Self {
         let mut args = GatewayArgs {
             namespace: None,
-            nestjs: None,
+            ack: None,
             krate: None,
             emits: Vec::new(),
         };
@@ -65,7 +74,7 @@ impl GatewayArgs {
         {
             Ok(pairs) => pairs,
             Err(err) => {
-                cx.push(syn::Error::new(
+                errors.push(syn::Error::new(
                     err.span(),
                     format!(
                         "{err}; expected `#[gateway(namespace = \"/name\")]` (keys: {GATEWAY_KEYS})"
@@ -79,7 +88,7 @@ impl GatewayArgs {
             let (key, value) = match pair {
                 KeyValue::Emits { key, types } => {
                     if emits_seen {
-                        cx.error_spanned_by(&key, "`emits` specified more than once");
+                        errors.error_spanned_by(&key, "`emits` specified more than once");
                     }
                     emits_seen = true;
                     args.emits.extend(types);
@@ -90,17 +99,17 @@ impl GatewayArgs {
             let name = key.to_string();
             let duplicate = match name.as_str() {
                 NAMESPACE => args.namespace.is_some(),
-                ACK => args.nestjs.is_some(),
+                ACK => args.ack.is_some(),
                 CRATE => args.krate.is_some(),
                 EMITS => {
-                    cx.error_spanned_by(
+                    errors.error_spanned_by(
                         &value,
                         "`emits` takes a list of types: `emits(NewMessage, UserTyping)`",
                     );
                     continue;
                 }
                 _ => {
-                    cx.error_spanned_by(
+                    errors.error_spanned_by(
                         &key,
                         format!("unknown `#[gateway]` argument `{name}`; expected one of: {GATEWAY_KEYS}"),
                     );
@@ -108,28 +117,28 @@ impl GatewayArgs {
                 }
             };
             if duplicate {
-                cx.error_spanned_by(&key, format!("`{name}` specified more than once"));
+                errors.error_spanned_by(&key, format!("`{name}` specified more than once"));
                 continue;
             }
             match name.as_str() {
                 NAMESPACE => {
                     let ns = value.value();
                     if !ns.starts_with('/') {
-                        cx.error_spanned_by(
+                        errors.error_spanned_by(
                             &value,
                             format!("a namespace starts with `/`: write `\"/{ns}\"`"),
                         );
                     } else if ns.len() > 1 && ns.ends_with('/') {
-                        cx.error_spanned_by(&value, "a namespace does not end with `/`");
+                        errors.error_spanned_by(&value, "a namespace does not end with `/`");
                     } else if ns.chars().any(char::is_whitespace) {
-                        cx.error_spanned_by(&value, "a namespace cannot contain whitespace");
+                        errors.error_spanned_by(&value, "a namespace cannot contain whitespace");
                     }
                     args.namespace = Some(value);
                 }
                 ACK => match value.value().as_str() {
-                    "envelope" => args.nestjs = Some(false),
-                    "nestjs" => args.nestjs = Some(true),
-                    other => cx.error_spanned_by(
+                    "envelope" => args.ack = Some(AckArg::Envelope),
+                    "nestjs" => args.ack = Some(AckArg::NestJs),
+                    other => errors.error_spanned_by(
                         &value,
                         format!(
                             "unknown ack mode `{other}`; expected `\"envelope\"` or `\"nestjs\"`"
@@ -138,7 +147,7 @@ impl GatewayArgs {
                 },
                 _ => match value.parse::<Path>() {
                     Ok(path) => args.krate = Some(path),
-                    Err(_) => cx
+                    Err(_) => errors
                         .error_spanned_by(&value, "expected a crate path, like `\"gateway_core\"`"),
                 },
             }
@@ -148,7 +157,7 @@ impl GatewayArgs {
 }
 
 /// Parses `#[subscribe("event")]`'s argument.
-pub(crate) fn parse_event(cx: &Ctxt, attr: &syn::Attribute) -> Option<LitStr> {
+pub(crate) fn parse_event(errors: &Errors, attr: &syn::Attribute) -> Option<LitStr> {
     let parsed = match &attr.meta {
         syn::Meta::List(list) => list.parse_args::<LitStr>().map_err(|_| list.tokens.clone()),
         syn::Meta::Path(path) => Err(quote::quote!(#path)),
@@ -162,7 +171,7 @@ pub(crate) fn parse_event(cx: &Ctxt, attr: &syn::Attribute) -> Option<LitStr> {
             } else {
                 tokens
             };
-            cx.error_spanned_by(
+            errors.error_spanned_by(
                 tokens,
                 "expected the event name as a string literal: `#[subscribe(\"message\")]`",
             );
@@ -184,7 +193,7 @@ pub(crate) struct ThrottleArgs {
 const THROTTLE_KEYS: &str = "`limit`, `per`, `disconnect_after`";
 
 impl ThrottleArgs {
-    pub(crate) fn parse(cx: &Ctxt, attr: &syn::Attribute) -> Option<Self> {
+    pub(crate) fn parse(errors: &Errors, attr: &syn::Attribute) -> Option<Self> {
         let mut limit = None;
         let mut per_ms = None;
         let mut disconnect_after = None;
@@ -196,23 +205,24 @@ impl ThrottleArgs {
                 .map(ToString::to_string)
                 .unwrap_or_default();
             match key.as_str() {
-                "limit" => limit = Some(positive(cx, meta.value()?.parse::<syn::LitInt>()?)),
+                "limit" => limit = Some(positive(errors, meta.value()?.parse::<syn::LitInt>()?)),
                 "disconnect_after" => {
-                    disconnect_after = Some(positive(cx, meta.value()?.parse::<syn::LitInt>()?));
+                    disconnect_after =
+                        Some(positive(errors, meta.value()?.parse::<syn::LitInt>()?));
                 }
                 "per" => {
                     let lit = meta.value()?.parse::<LitStr>()?;
                     per_given = true;
                     match parse_duration_ms(&lit.value()) {
                         Some(ms) if ms > 0 => per_ms = Some(ms),
-                        _ => cx.error_spanned_by(
+                        _ => errors.error_spanned_by(
                             &lit,
                             "expected a duration like `\"1s\"`, `\"500ms\"`, `\"1m\"` or `\"1h\"`",
                         ),
                     }
                 }
                 _ => {
-                    cx.error_spanned_by(
+                    errors.error_spanned_by(
                         &meta.path,
                         format!("unknown `#[throttle]` argument; expected one of: {THROTTLE_KEYS}"),
                     );
@@ -225,7 +235,7 @@ impl ThrottleArgs {
             Ok(())
         });
         if let Err(err) = parsed {
-            cx.push(syn::Error::new(
+            errors.push(syn::Error::new(
                 err.span(),
                 format!("{err}; expected `#[throttle(limit = 10, per = \"1s\")]`"),
             ));
@@ -240,7 +250,7 @@ impl ThrottleArgs {
             // A `per` that was given but invalid is already reported.
             (_, None) if per_given => None,
             _ => {
-                cx.error_spanned_by(
+                errors.error_spanned_by(
                     attr,
                     "`#[throttle]` needs both `limit` and `per`: `#[throttle(limit = 10, per = \"1s\")]`",
                 );
@@ -250,9 +260,9 @@ impl ThrottleArgs {
     }
 }
 
-fn positive(cx: &Ctxt, lit: syn::LitInt) -> syn::LitInt {
+fn positive(errors: &Errors, lit: syn::LitInt) -> syn::LitInt {
     if !matches!(lit.base10_parse::<u32>(), Ok(n) if n > 0) {
-        cx.error_spanned_by(&lit, "expected a whole number from 1 to 4294967295");
+        errors.error_spanned_by(&lit, "expected a whole number from 1 to 4294967295");
     }
     lit
 }

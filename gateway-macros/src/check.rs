@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::ctxt::Ctxt;
+use crate::errors::Errors;
 use crate::model::{Gateway, Kind};
 
 /// Event names socket.io reserves for itself; a client cannot emit them.
@@ -16,16 +16,16 @@ const RESERVED: [&str; 6] = [
     "removeListener",
 ];
 
-pub(crate) fn check(cx: &Ctxt, gateway: &Gateway<'_>) {
-    check_event_names(cx, gateway);
-    check_duplicate_events(cx, gateway);
+pub(crate) fn check(errors: &Errors, gateway: &Gateway<'_>) {
+    check_event_names(errors, gateway);
+    check_duplicate_events(errors, gateway);
 }
 
 /// `#[subscribe("")]` and `#[subscribe("connect")]`: clients can't emit those.
-fn check_event_names(cx: &Ctxt, gateway: &Gateway<'_>) {
+fn check_event_names(errors: &Errors, gateway: &Gateway<'_>) {
     for handler in &gateway.handlers {
         if let Kind::Subscribe(event) = &handler.kind {
-            check_event_name(cx, event, Direction::FromClient);
+            check_event_name(errors, event, Direction::FromClient);
         }
     }
 }
@@ -40,10 +40,10 @@ pub(crate) enum Direction {
 }
 
 /// An event name socket.io and socketioxide can carry.
-pub(crate) fn check_event_name(cx: &Ctxt, event: &syn::LitStr, direction: Direction) {
+pub(crate) fn check_event_name(errors: &Errors, event: &syn::LitStr, direction: Direction) {
     let name = event.value();
     if name.is_empty() {
-        cx.error_spanned_by(event, "the event name cannot be empty");
+        errors.error_spanned_by(event, "the event name cannot be empty");
     } else if RESERVED.contains(&name.as_str()) {
         let (who, hint) = match (direction, name.as_str()) {
             (Direction::FromServer, _) => ("servers cannot emit it", ""),
@@ -57,7 +57,7 @@ pub(crate) fn check_event_name(cx: &Ctxt, event: &syn::LitStr, direction: Direct
             ),
             (Direction::FromClient, _) => ("clients cannot emit it", ""),
         };
-        cx.error_spanned_by(
+        errors.error_spanned_by(
             event,
             format!("`{name}` is reserved by socket.io and {who}{hint}"),
         );
@@ -70,7 +70,7 @@ pub(crate) fn check_event_name(cx: &Ctxt, event: &syn::LitStr, direction: Direct
                 "it goes out JSON-escaped, and a client that echoes it back is disconnected by socketioxide"
             }
         };
-        cx.error_spanned_by(
+        errors.error_spanned_by(
             event,
             format!("event names cannot contain {c:?}: {consequence}"),
         );
@@ -84,7 +84,7 @@ fn needs_json_escape(c: char) -> bool {
 }
 
 /// Two `#[subscribe("x")]` in one impl block: the second would never run.
-fn check_duplicate_events(cx: &Ctxt, gateway: &Gateway<'_>) {
+fn check_duplicate_events(errors: &Errors, gateway: &Gateway<'_>) {
     let mut seen = HashMap::new();
     for handler in &gateway.handlers {
         let Kind::Subscribe(event) = &handler.kind else {
@@ -95,7 +95,7 @@ fn check_duplicate_events(cx: &Ctxt, gateway: &Gateway<'_>) {
             None => {
                 seen.insert(name, &handler.method.sig.ident);
             }
-            Some(first) => cx.error_spanned_by(
+            Some(first) => errors.error_spanned_by(
                 event,
                 format!("duplicate handler for event `{name}`: `{first}` already handles it"),
             ),

@@ -1,18 +1,21 @@
-//! Code generation. It generates calls into `gateway_core::__private`, not logic: decoding,
-//! validation, acks and panics are handled by ordinary, tested Rust in gateway-core.
+//! Code generation. It generates calls into `gateway_core::__private`, not logic: sorting
+//! parameters, decoding, validation, acks and panics are handled by ordinary, tested Rust
+//! in gateway-core, compiled once rather than once per handler.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{ItemImpl, Path};
 
-use crate::attr::GatewayArgs;
+use crate::attr::{AckArg, GatewayArgs, ThrottleArgs};
 use crate::check;
-use crate::ctxt::Ctxt;
-use crate::model::{self, Gateway, Handler, Kind, Output, Role};
+use crate::contract;
+use crate::errors::Errors;
+use crate::fallback;
+use crate::model::{self, Gateway, Handler, Kind, Output};
 
 /// `#[gateway(...)]`: parse → model → check → expand; on error, the impl block unchanged
-/// (minus our attributes) plus every error.
+/// (minus our attributes), stub impls of the gateway traits, and every error.
 pub(crate) fn gateway(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: ItemImpl = match syn::parse2(input.clone()) {
         Ok(item) => item,
@@ -25,18 +28,29 @@ pub(crate) fn gateway(args: TokenStream, input: TokenStream) -> TokenStream {
             return quote!(#err #input);
         }
     };
-    let output = match expand(args, &item) {
-        Ok(tokens) => tokens,
-        Err(err) => {
-            let stripped = model::strip_attributes(&item);
-            let err = err.to_compile_error();
-            quote!(#stripped #err)
-        }
+    let errors = Errors::new();
+    let args = GatewayArgs::parse(&errors, args);
+    let gateway = Gateway::from_syn(&errors, &item);
+    check::check(&errors, &gateway);
+    let p = private_path(&args);
+    let output = match errors.check() {
+        Ok(()) => expand(&p, &args, &gateway),
+        Err(err) => fallback::expand(&p, &gateway, &err),
     };
     if std::env::var_os("GATEWAY_MACROS_DEBUG").is_some() {
         eprintln!("{output}");
     }
     output
+}
+
+/// `gateway_core::__private`, or the same under a renamed crate (`crate = "..."`). Every
+/// path generated code names starts with it; the code calls it `p`.
+fn private_path(args: &GatewayArgs) -> TokenStream {
+    let krate: Path = args
+        .krate
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(::gateway_core));
+    quote!(#krate::__private)
 }
 
 /// A method attribute that was not consumed by `#[gateway]`.
@@ -75,18 +89,8 @@ pub(crate) fn outside_gateway(name: &str, _args: TokenStream, input: TokenStream
 /// Attributes that also work on a whole `#[gateway]` impl block.
 const IMPL_LEVEL: &[&str] = &["guard", "throttle", "ordered", "intercept"];
 
-fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
-    let cx = Ctxt::new();
-    let args = GatewayArgs::parse(&cx, args);
-    let gateway = Gateway::from_syn(&cx, item);
-    check::check(&cx, &gateway);
-    cx.check()?;
-
-    let krate: Path = args
-        .krate
-        .clone()
-        .unwrap_or_else(|| syn::parse_quote!(::gateway_core));
-    let p = quote!(#krate::__private);
+/// The impl block as written, its `Gateway` and `GatewayType` impls, and its registry entry.
+fn expand(p: &TokenStream, args: &GatewayArgs, gateway: &Gateway<'_>) -> TokenStream {
     let self_ty = gateway.self_ty;
     let stripped = model::strip_attributes(gateway.original);
     let namespace = args
@@ -94,12 +98,12 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
         .as_ref()
         .map_or_else(|| "/".to_owned(), syn::LitStr::value);
     let type_name = &gateway.type_name;
-    let ack_mode = match args.nestjs {
+    let ack_mode = match args.ack {
         None => quote!(#p::Option::None),
-        Some(false) => quote!(#p::Option::Some(#p::AckMode::Envelope)),
-        Some(true) => quote!(#p::Option::Some(#p::AckMode::NestJs)),
+        Some(AckArg::Envelope) => quote!(#p::Option::Some(#p::AckMode::Envelope)),
+        Some(AckArg::NestJs) => quote!(#p::Option::Some(#p::AckMode::NestJs)),
     };
-    let location = location(&p, item.self_ty.span());
+    let location = location(p, self_ty.span());
 
     let mut registrations = Vec::new();
     for guard in &gateway.guards {
@@ -107,7 +111,7 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
             .push(quote_spanned!(guard.span()=> ns.gateway_guard(#p::GuardRef::new(#guard));));
     }
     if let Some(throttle) = &gateway.throttle {
-        let throttle = throttle_tokens(&p, throttle);
+        let throttle = throttle_tokens(p, throttle);
         registrations.push(quote!(ns.gateway_throttle(#throttle);));
     }
     if gateway.ordered {
@@ -117,11 +121,11 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
         registrations.push(quote_spanned!(interceptor.span()=> ns.gateway_interceptor(#p::InterceptorRef::new(#interceptor));));
     }
     for handler in &gateway.handlers {
-        registrations.push(register_handler(&p, self_ty, handler));
+        registrations.push(register_handler(p, self_ty, handler));
     }
-    let contract = contract_fn(&p, &gateway, &args.emits);
+    let contract = contract::contract_fn(p, gateway, &args.emits);
 
-    Ok(quote! {
+    quote! {
         #stripped
 
         #[doc(hidden)]
@@ -131,6 +135,8 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
             impl #p::Gateway for #self_ty {
                 fn register(this: &#p::Arc<Self>, ns: &mut #p::NamespaceBuilder<#p::DefaultAdapter>) {
                     type __A = #p::DefaultAdapter;
+                    #[allow(unused_imports)]
+                    use #p::{ResultKind as _, ValueKind as _};
                     #(#registrations)*
                 }
             }
@@ -157,95 +163,11 @@ fn expand(args: TokenStream, item: &ItemImpl) -> syn::Result<TokenStream> {
                 <#self_ty as #p::GatewayType>::DESCRIPTOR
             }
         };
-    })
-}
-
-/// `fn __gateway_contract(builder)`: records each event's shapes for the exported contracts.
-/// Wrapped in gateway-core's `contract_fn!`, which gives the descriptor the function, or
-/// drops it when gateway-core is built without its `contracts` feature.
-fn contract_fn(p: &TokenStream, gateway: &Gateway<'_>, emits: &[syn::Type]) -> TokenStream {
-    let probe =
-        |ty: &dyn quote::ToTokens| quote!((&&&#p::SchemaProbe::<#ty>::new()).__gw_shape(__gw_c));
-    let emits = emits.iter().map(|ty| {
-        let shape = probe(ty);
-        let record = quote_spanned!(ty.span()=> __gw_c.server_event::<#ty>);
-        quote!({ let __gw_s = #shape; #record(__gw_s); })
-    });
-    let events = gateway.handlers.iter().filter_map(|handler| {
-        let Kind::Subscribe(event) = &handler.kind else {
-            return None;
-        };
-        let args = handler
-            .params
-            .iter()
-            .filter(|param| param.role == Role::Payload)
-            .map(|param| {
-                let name = &param.name;
-                let shape = probe(param.ty);
-                quote!(__gw_args.push((#name, #shape));)
-            });
-        let (ack, codes) = match handler.output {
-            Output::Unit => (quote!(#p::Shape::null()), quote!(&[])),
-            Output::Value(ty) => (probe(ty), quote!(&[])),
-            Output::Result(ty) => {
-                // `Result<T, E>` as written gives T and E directly; an alias
-                // (`ChatResult<T>`) goes through `ResultParts`.
-                let (ok, err) = match result_args(ty) {
-                    Some((ok, err)) => (quote!(#ok), quote!(#err)),
-                    None => (
-                        quote!(<#ty as #p::ResultParts>::Ok),
-                        quote!(<#ty as #p::ResultParts>::Err),
-                    ),
-                };
-                (
-                    probe(&ok),
-                    quote!((&&#p::CodesProbe::<#err>::new()).__gw_codes()),
-                )
-            }
-        };
-        let docs = model::doc_lines(&handler.method.attrs);
-        Some(quote! {{
-            let mut __gw_args = #p::Vec::new();
-            #(#args)*
-            let __gw_ack = #ack;
-            __gw_c.client_event(#event, &[#(#docs),*], __gw_args, __gw_ack, #codes);
-        }})
-    });
-    quote! {
-        #p::contract_fn! {
-            fn __gateway_contract(__gw_c: &mut #p::ContractBuilder) {
-                #[allow(unused_imports)]
-                use #p::{ViaAppError as _, ViaKnown as _, ViaNoCodes as _, ViaSchema as _, ViaUnknown as _};
-                #(#emits)*
-                #(#events)*
-            }
-        }
     }
 }
 
-/// `T` and `E` of a return type written `Result<T, E>` (any path ending in `Result`).
-fn result_args(ty: &syn::Type) -> Option<(&syn::Type, &syn::Type)> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let mut types = args.args.iter().filter_map(|arg| match arg {
-        syn::GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    });
-    match (types.next(), types.next(), types.next()) {
-        (Some(ok), Some(err), None) => Some((ok, err)),
-        _ => None,
-    }
-}
-
-fn location(p: &TokenStream, span: Span) -> TokenStream {
+/// `file!()`, `line!()` and `column!()` of `span`.
+pub(crate) fn location(p: &TokenStream, span: Span) -> TokenStream {
     quote_spanned! {span=>
         #p::Location {
             file: ::core::file!(),
@@ -255,89 +177,155 @@ fn location(p: &TokenStream, span: Span) -> TokenStream {
     }
 }
 
+/// The parameter variables `__gw_arg0`, `__gw_arg1`, ... of a handler.
+fn arg_names(handler: &Handler<'_>) -> Vec<syn::Ident> {
+    (0..handler.params.len())
+        .map(|i| format_ident!("__gw_arg{}", i))
+        .collect()
+}
+
+/// `let (__gw_arg0, ...) = event_argsN::<__A, T0, _, ..., _, ...>(__gw_parts)?;`: one call
+/// builds every parameter of a `#[subscribe]` handler, the compiler inferring for each
+/// whether it is an extractor or a payload (the `_` after each type), and the payload lists
+/// (the `_`s at the end).
+///
+/// The call is spanned from the `(` to the `)` of the handler's parameter list, and each
+/// type argument at the user's type: rustc then reports a type that is neither at that
+/// type (it narrows an unmet bound of a call to the generic argument it is about, when the
+/// argument lies within the call).
+fn event_args(p: &TokenStream, handler: &Handler<'_>, args: &[syn::Ident]) -> TokenStream {
+    let params = &handler.params;
+    if params.is_empty() {
+        return TokenStream::new();
+    }
+    let parens = handler.method.sig.paren_token.span;
+    let function = format_ident!("event_args{}", params.len(), span = parens.open());
+    let mut generics = Vec::new();
+    let mut patterns = Vec::new();
+    for (param, arg) in params.iter().zip(args) {
+        let ty = param.ty;
+        if param.extract {
+            let p = respan(p.clone(), ty.span());
+            generics.push(quote_spanned!(ty.span()=> #p::Extract<#ty>, #p::ViaExtract));
+            patterns.push(quote!(#p::Extract(#arg)));
+        } else {
+            generics.push(quote_spanned!(ty.span()=> #ty, _));
+            patterns.push(quote!(#arg));
+        }
+    }
+    let lists = params.iter().map(|_| quote_spanned!(parens.close()=> _));
+    let path = respan(p.clone(), parens.open());
+    let function =
+        quote_spanned!(parens.open()=> #path::#function::<__A, #(#generics,)* #(#lists),*>);
+    let call = quote_spanned!(parens.close()=> (__gw_parts));
+    let args = or_return(p, quote!(#function #call));
+    quote! {
+        let (#(#patterns,)*) = #args;
+    }
+}
+
+/// `match result { Ok(value) => value, Err(err) => return Err(err) }`: `result?` without
+/// the `Try` impls `?` instantiates for the closure's type, once per handler.
+fn or_return(p: &TokenStream, result: TokenStream) -> TokenStream {
+    quote! {
+        match #result {
+            #p::Result::Ok(__gw_value) => __gw_value,
+            #p::Result::Err(__gw_err) => return #p::Result::Err(__gw_err),
+        }
+    }
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut respanned =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                token = respanned.into();
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
+}
+
+/// One `let` per parameter of a hook, each through the trait of that hook, spanned at
+/// the parameter's type.
+fn hook_args(p: &TokenStream, handler: &Handler<'_>, args: &[syn::Ident]) -> TokenStream {
+    let lets = handler.params.iter().zip(args).map(|(param, arg)| {
+        let ty = param.ty;
+        let value = match handler.kind {
+            Kind::Init => quote_spanned! {ty.span()=>
+                <#ty as #p::FromInit<__A>>::from_init(__gw_io, __gw_providers)
+            },
+            _ if param.extract => quote_spanned! {ty.span()=>
+                <#ty as #p::FromParts<__A>>::from_parts(__gw_parts)
+            },
+            Kind::Connect => quote_spanned! {ty.span()=>
+                <#ty as #p::ConnectParam<__A, _>>::from_connect(__gw_parts)
+            },
+            _ => quote_spanned! {ty.span()=>
+                <#ty as #p::DisconnectParam<__A, _>>::from_disconnect(__gw_parts)
+            },
+        };
+        let value = or_return(p, value);
+        quote!(let #arg = #value;)
+    });
+    quote!(#(#lets)*)
+}
+
 fn register_handler(p: &TokenStream, self_ty: &syn::Type, handler: &Handler<'_>) -> TokenStream {
     let method = &handler.method.sig.ident;
-    let mut prelude = Vec::new();
-    let mut args = Vec::new();
-    let is_init = matches!(handler.kind, Kind::Init);
-
-    // Extractors, in parameter order.
-    for (i, param) in handler.params.iter().enumerate() {
-        let arg = format_ident!("__gw_arg{}", i);
-        args.push(arg.clone());
-        if param.role == Role::Payload && !is_init {
-            continue;
-        }
-        let ty = param.ty;
-        if is_init {
-            prelude.push(quote_spanned! {ty.span()=>
-                let #arg = <#ty as #p::FromInit<__A>>::from_init(__gw_io, __gw_providers)?;
-            });
-        } else {
-            prelude.push(quote_spanned! {ty.span()=>
-                let #arg = <#ty as #p::FromParts<__A>>::from_parts(__gw_parts)?;
-            });
-        }
-    }
-
-    // Payloads: the n-th payload parameter takes the n-th argument; decoded in one pass.
-    let payloads: Vec<_> = handler
-        .params
-        .iter()
-        .enumerate()
-        .filter(|(_, param)| param.role == Role::Payload && !is_init)
-        .collect();
-    match payloads.as_slice() {
-        [] => {}
-        [(i, param)] => {
-            let arg = &args[*i];
-            let ty = param.ty;
-            prelude.push(quote_spanned! {ty.span()=>
-                let #arg = __gw_parts.payload_arg::<#ty>()?;
-            });
-        }
-        many => {
-            let names = many.iter().map(|(i, _)| &args[*i]);
-            let types = many.iter().map(|(_, param)| param.ty);
-            prelude.push(quote! {
-                let (#(#names,)*) = __gw_parts.payload_args::<(#(#types,)*)>()?;
-            });
-        }
-    }
+    let args = arg_names(handler);
+    let prelude = match handler.kind {
+        Kind::Subscribe(_) => event_args(p, handler, &args),
+        _ => hook_args(p, handler, &args),
+    };
 
     let call = quote_spanned! {method.span()=>
         <#self_ty>::#method(&*__gw_this, #(#args),*).await
     };
+    // A `Result` (however its type is spelled) is passed on, any other value wrapped: the
+    // type decides, through `ack::kind` in gateway-core.
     let body = match handler.output {
-        Output::Value(_) => quote!(#p::AckValue(#call)),
-        Output::Result(_) | Output::Unit => call,
-    };
-    // Bound errors on the return type (`IntoAck`) are reported at the registration call:
-    // span it at the return type so the error lands there.
-    let register_span = match handler.output {
-        Output::Value(ty) | Output::Result(ty) => ty.span(),
-        Output::Unit => method.span(),
+        Output::Unit => call,
+        Output::Typed(_) => quote! {
+            let __gw_out = #call;
+            (&__gw_out).__gw_ack_kind().ack(__gw_out)
+        },
     };
 
-    let closure = if is_init {
+    let closure = if matches!(handler.kind, Kind::Init) {
         quote! {
             move |__gw_io: &#p::SocketIo<__A>, __gw_providers: &#p::Providers| {
-                #(#prelude)*
+                #prelude
                 #p::Result::Ok(async move { #body })
             }
         }
     } else {
         quote! {
             move |__gw_parts: &mut #p::Parts<'_, __A>| {
-                #(#prelude)*
+                #prelude
                 let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(&__gw_this);
                 #p::Result::Ok(async move { #body })
             }
         }
     };
+    let closure =
+        quote!({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });
     match &handler.kind {
         Kind::Subscribe(event) => {
             let location = location(p, event.span());
+            // Bound errors on the return type (`IntoAck`) are reported at the registration
+            // call: span it at the return type so the error lands there.
+            let register_span = match handler.output {
+                Output::Typed(ty) => ty.span(),
+                Output::Unit => method.span(),
+            };
             let subscribe = quote_spanned!(register_span=> subscribe_with);
             let guards = handler
                 .guards
@@ -349,21 +337,15 @@ fn register_handler(p: &TokenStream, self_ty: &syn::Type, handler: &Handler<'_>)
             });
             let ordered = handler.ordered.then(|| quote!(.ordered()));
             let options = quote!(<#p::HandlerOptions as ::core::default::Default>::default() #(#guards)* #throttle #ordered);
-            quote!(ns.#subscribe(#event, #location, #options, { let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
+            quote!(ns.#subscribe(#event, #location, #options, #closure);)
         }
-        Kind::Connect => {
-            quote!(ns.on_connect({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
-        }
-        Kind::Disconnect => {
-            quote!(ns.on_disconnect({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
-        }
-        Kind::Init => {
-            quote!(ns.on_init({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });)
-        }
+        Kind::Connect => quote!(ns.on_connect(#closure);),
+        Kind::Disconnect => quote!(ns.on_disconnect(#closure);),
+        Kind::Init => quote!(ns.on_init(#closure);),
     }
 }
 
-fn throttle_tokens(p: &TokenStream, throttle: &crate::attr::ThrottleArgs) -> TokenStream {
+fn throttle_tokens(p: &TokenStream, throttle: &ThrottleArgs) -> TokenStream {
     let limit = &throttle.limit;
     let per_ms = throttle.per_ms;
     let disconnect_after = match &throttle.disconnect_after {

@@ -1,18 +1,25 @@
 //! Procedural macros of `gateway-core`. Depend on `gateway-core`, which re-exports them;
 //! generated code names only `::gateway_core::__private` paths.
 //!
-//! The pipeline (DESIGN §3): [`attr`] parses the attribute arguments, [`model`] builds a
-//! typed model of the impl block while collecting every error into a [`ctxt::Ctxt`],
-//! [`check`] runs the rules that span several handlers, and [`expand`] generates code.
-//! On any error the user's impl block is emitted unchanged next to the errors, so one
+//! The pipeline: [`attr`] parses the attribute arguments, [`model`] builds a typed model
+//! of the impl block while collecting every error into an [`errors::Errors`], [`check`]
+//! runs the rules that span several handlers, and [`expand`] generates code (with
+//! [`contract`] for the exported contracts). On any error, [`fallback`] emits the user's
+//! impl block unchanged next to the errors, with stub impls of the gateway traits, so one
 //! mistake shows one error and the IDE keeps working.
+//!
+//! The macros read syntax only. What a parameter is (an extractor or a payload) and what a
+//! return value acks (a `Result` or a value) are decided by the types' traits, in
+//! gateway-core (`extract/param.rs`, `ack.rs`), so renamed imports and aliases work.
 
 use proc_macro::TokenStream;
 
 mod attr;
 mod check;
-mod ctxt;
+mod contract;
+mod errors;
 mod expand;
+mod fallback;
 mod injectable;
 mod model;
 mod server_event;

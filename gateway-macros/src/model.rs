@@ -4,7 +4,7 @@
 use syn::{Attribute, FnArg, ImplItem, ImplItemFn, ItemImpl, LitStr, ReturnType, Type};
 
 use crate::attr;
-use crate::ctxt::Ctxt;
+use crate::errors::Errors;
 
 /// Method attributes the gateway macro understands (matched on the last path segment).
 pub(crate) const SUBSCRIBE: &str = "subscribe";
@@ -19,15 +19,9 @@ pub(crate) const INTERCEPT: &str = "intercept";
 /// Parameter attribute forcing a parameter to be an extractor.
 pub(crate) const EXTRACT: &str = "extract";
 
-/// Type names recognised as extractors without `#[extract]`.
-const EXTRACTORS: [&str; 6] = [
-    "SocketRef",
-    "SocketIo",
-    "Inject",
-    "DisconnectReason",
-    "Auth",
-    "Claims",
-];
+/// The most parameters a `#[subscribe]` handler takes after `&self`: gateway-core has
+/// `event_args1` to `event_args12`.
+pub(crate) const MAX_EVENT_PARAMS: usize = 12;
 
 /// The gateway: the impl block and its handlers.
 pub(crate) struct Gateway<'a> {
@@ -90,33 +84,24 @@ pub(crate) struct Handler<'a> {
     pub(crate) ordered: bool,
 }
 
-/// A handler parameter.
+/// A handler parameter. Whether it is an extractor or a payload is its type's business:
+/// generated code leaves that to the traits (`gateway-core/src/extract/param.rs`).
 pub(crate) struct Param<'a> {
     /// Its type as written.
     pub(crate) ty: &'a Type,
-    /// Extractor or payload.
-    pub(crate) role: Role,
+    /// Marked `#[extract]`: an extractor, whatever else its type is.
+    pub(crate) extract: bool,
     /// The name it is bound to (`msg` in `msg: T` or `Valid(msg): Valid<T>`), for contracts.
     pub(crate) name: String,
 }
 
-/// How a parameter gets its value.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// From the event's context (`FromParts` / `FromInit`).
-    Extractor,
-    /// From the event's arguments (`Payload`).
-    Payload,
-}
-
-/// The return type's shape.
+/// The return type as written. Whether it is a `Result` is its type's business
+/// (`gateway-core/src/ack.rs`, `kind`).
 pub(crate) enum Output<'a> {
     /// `()` or none: acks `data: null`.
     Unit,
-    /// A `...Result<T, E>`: `Ok` → data, `Err` → error ack.
-    Result(&'a Type),
-    /// Any other type: must be `Serialize`.
-    Value(&'a Type),
+    /// Any other type.
+    Typed(&'a Type),
 }
 
 /// Which of our attributes `attr` is, if any.
@@ -146,42 +131,42 @@ struct Policies {
 
 /// Reads the `#[guard(...)]`, `#[throttle(...)]`, `#[ordered]` and `#[intercept(...)]`
 /// attributes of an item. `on_impl`: interceptors are allowed (they are gateway-wide).
-fn policies(cx: &Ctxt, attrs: &[Attribute], on_impl: bool) -> Policies {
+fn policies(errors: &Errors, attrs: &[Attribute], on_impl: bool) -> Policies {
     let mut out = Policies::default();
     for attr in attrs {
         match policy_attr(attr) {
             Some(GUARD) => match attr.parse_args::<syn::Expr>() {
                 Ok(expr) => out.guards.push(expr),
-                Err(_) => cx.error_spanned_by(
+                Err(_) => errors.error_spanned_by(
                     attr,
                     "expected a guard value (an expression whose type implements `Guard`): `#[guard(ApiKey)]` or `#[guard(RequireRole(\"admin\"))]`",
                 ),
             },
             Some(THROTTLE) => {
                 if out.throttle.is_some() {
-                    cx.error_spanned_by(attr.path(), "`#[throttle]` specified more than once");
+                    errors.error_spanned_by(attr.path(), "`#[throttle]` specified more than once");
                 } else {
-                    out.throttle = attr::ThrottleArgs::parse(cx, attr);
+                    out.throttle = attr::ThrottleArgs::parse(errors, attr);
                 }
             }
             Some(ORDERED) => {
                 if let syn::Meta::List(list) = &attr.meta {
-                    cx.push(syn::Error::new(
+                    errors.push(syn::Error::new(
                         list.delimiter.span().join(),
                         "`#[ordered]` takes no arguments",
                     ));
                 } else if out.ordered {
-                    cx.error_spanned_by(attr.path(), "`#[ordered]` specified more than once");
+                    errors.error_spanned_by(attr.path(), "`#[ordered]` specified more than once");
                 }
                 out.ordered = true;
             }
-            Some(_) if !on_impl => cx.error_spanned_by(
+            Some(_) if !on_impl => errors.error_spanned_by(
                 attr.path(),
                 "`#[intercept]` wraps every event of a gateway: put it on the impl block, under `#[gateway(...)]`",
             ),
             Some(_) => match attr.parse_args::<syn::Expr>() {
                 Ok(expr) => out.interceptors.push(expr),
-                Err(_) => cx.error_spanned_by(
+                Err(_) => errors.error_spanned_by(
                     attr,
                     "expected an interceptor value: `#[intercept(Timing)]`",
                 ),
@@ -192,28 +177,19 @@ fn policies(cx: &Ctxt, attrs: &[Attribute], on_impl: bool) -> Policies {
     out
 }
 
-fn last_ident(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-        Type::Group(group) => last_ident(&group.elem),
-        Type::Paren(paren) => last_ident(&paren.elem),
-        _ => None,
-    }
-}
-
 impl<'a> Gateway<'a> {
-    pub(crate) fn from_syn(cx: &Ctxt, item: &'a ItemImpl) -> Self {
+    pub(crate) fn from_syn(errors: &Errors, item: &'a ItemImpl) -> Self {
         if let Some((_, path, _)) = &item.trait_ {
-            cx.error_spanned_by(
+            errors.error_spanned_by(
                 path,
                 "`#[gateway]` goes on an inherent impl block (`impl MyGateway { ... }`), not on a trait impl",
             );
         }
         if !item.generics.params.is_empty() {
-            cx.error_spanned_by(&item.generics, "a gateway cannot be generic");
+            errors.error_spanned_by(&item.generics, "a gateway cannot be generic");
         }
-        let type_name = quote::quote!(#item.self_ty).to_string();
         let self_ty = &*item.self_ty;
+        let type_name = quote::quote!(#self_ty).to_string();
         let type_name = match self_ty {
             Type::Path(path) => path
                 .path
@@ -222,12 +198,12 @@ impl<'a> Gateway<'a> {
                 .map_or(type_name, |s| s.ident.to_string()),
             _ => type_name,
         };
-        let policies = policies(cx, &item.attrs, true);
+        let policies = policies(errors, &item.attrs, true);
         let mut handlers = Vec::new();
         for impl_item in &item.items {
             match impl_item {
                 ImplItem::Fn(method) => {
-                    if let Some(handler) = Handler::from_syn(cx, method) {
+                    if let Some(handler) = Handler::from_syn(errors, method) {
                         handlers.push(handler);
                     }
                 }
@@ -239,7 +215,8 @@ impl<'a> Gateway<'a> {
                         _ => &[],
                     };
                     for attr in attrs.iter().filter(|a| our_attr(a).is_some()) {
-                        cx.error_spanned_by(attr, "this attribute goes on an `async fn` method");
+                        errors
+                            .error_spanned_by(attr, "this attribute goes on an `async fn` method");
                     }
                 }
             }
@@ -258,22 +235,22 @@ impl<'a> Gateway<'a> {
 }
 
 impl<'a> Handler<'a> {
-    fn from_syn(cx: &Ctxt, method: &'a ImplItemFn) -> Option<Self> {
+    fn from_syn(errors: &Errors, method: &'a ImplItemFn) -> Option<Self> {
         let mut kind = None;
         for attr in &method.attrs {
             let Some(name) = our_attr(attr) else { continue };
             if kind.is_some() {
-                cx.error_spanned_by(
+                errors.error_spanned_by(
                     attr.path(),
                     "a method takes only one of `#[subscribe]`, `#[on_connect]`, `#[on_disconnect]`, `#[on_init]`",
                 );
                 continue;
             }
             kind = Some(match name {
-                SUBSCRIBE => Kind::Subscribe(attr::parse_event(cx, attr)?),
+                SUBSCRIBE => Kind::Subscribe(attr::parse_event(errors, attr)?),
                 _ => {
                     if let syn::Meta::List(list) = &attr.meta {
-                        cx.push(syn::Error::new(
+                        errors.push(syn::Error::new(
                             list.delimiter.span().join(),
                             format!("`#[{name}]` takes no arguments"),
                         ));
@@ -286,17 +263,17 @@ impl<'a> Handler<'a> {
                 }
             });
         }
-        let policies = policies(cx, &method.attrs, false);
+        let policies = policies(errors, &method.attrs, false);
         let Some(kind) = kind else {
             for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
-                cx.error_spanned_by(attr.path(), "`#[guard]`, `#[throttle]` and `#[ordered]` go on a `#[subscribe]` method or on the impl block");
+                errors.error_spanned_by(attr.path(), "`#[guard]`, `#[throttle]` and `#[ordered]` go on a `#[subscribe]` method or on the impl block");
             }
             return None;
         };
         let attr_name = kind.attr_name();
         if !matches!(kind, Kind::Subscribe(_)) {
             for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
-                cx.error_spanned_by(
+                errors.error_spanned_by(
                     attr.path(),
                     format!("`#[guard]`, `#[throttle]` and `#[ordered]` apply to events; on `#[{attr_name}]` they would never run (put connection guards on the impl block)"),
                 );
@@ -305,23 +282,23 @@ impl<'a> Handler<'a> {
         let sig = &method.sig;
 
         if sig.asyncness.is_none() {
-            cx.error_spanned_by(
+            errors.error_spanned_by(
                 sig.fn_token,
                 format!("`#[{attr_name}]` methods must be `async fn`"),
             );
         }
         if !sig.generics.params.is_empty() {
-            cx.error_spanned_by(&sig.generics, "handlers cannot be generic");
+            errors.error_spanned_by(&sig.generics, "handlers cannot be generic");
         }
         let mut inputs = sig.inputs.iter();
         match inputs.next() {
             Some(FnArg::Receiver(receiver))
                 if receiver.reference.is_some() && receiver.mutability.is_none() => {}
-            Some(FnArg::Receiver(receiver)) => cx.error_spanned_by(
+            Some(FnArg::Receiver(receiver)) => errors.error_spanned_by(
                 receiver,
                 "handlers take `&self`: one gateway instance serves every socket, so keep mutable state behind a `Mutex` or atomics",
             ),
-            _ => cx.error_spanned_by(&sig.ident, "handlers take `&self` as their first parameter"),
+            _ => errors.error_spanned_by(&sig.ident, "handlers take `&self` as their first parameter"),
         }
 
         let mut params = Vec::new();
@@ -330,54 +307,29 @@ impl<'a> Handler<'a> {
                 continue;
             };
             let ty = &*pat_type.ty;
-            let marked = pat_type.attrs.iter().any(|a| a.path().is_ident(EXTRACT));
-            let name = last_ident(ty);
-            let known = name.as_deref().is_some_and(|n| EXTRACTORS.contains(&n));
             if let Type::Reference(_) | Type::ImplTrait(_) = ty {
-                cx.error_spanned_by(
+                errors.error_spanned_by(
                     ty,
                     "handler parameters are owned types (the handler runs as a spawned task)",
                 );
                 continue;
             }
-            let role = if marked || known {
-                Role::Extractor
-            } else {
-                Role::Payload
-            };
-            if name.as_deref() == Some("DisconnectReason") && !matches!(kind, Kind::Disconnect) {
-                cx.error_spanned_by(
-                    ty,
-                    "`DisconnectReason` is only available in `#[on_disconnect]` methods",
+            let extract = pat_type.attrs.iter().find(|a| a.path().is_ident(EXTRACT));
+            if let (Some(attr), Kind::Init) = (extract, &kind) {
+                errors.error_spanned_by(
+                    attr,
+                    "`#[on_init]` methods take `SocketIo` and `Inject<T>` parameters only; `#[extract]` marks an extractor of an event or a connection",
                 );
-            } else if name.as_deref() == Some("Auth") && !matches!(kind, Kind::Connect) {
-                cx.error_spanned_by(
-                    ty,
-                    "`Auth<T>` (the CONNECT auth payload) is only available in `#[on_connect]` methods; guards see it too",
-                );
-            } else if matches!(kind, Kind::Init) {
-                if marked || !matches!(name.as_deref(), Some("SocketIo" | "Inject")) {
-                    cx.error_spanned_by(
-                        ty,
-                        "`#[on_init]` methods take `SocketIo` and `Inject<T>` parameters only",
-                    );
-                }
-            } else if matches!(kind, Kind::Connect | Kind::Disconnect) && role == Role::Payload {
-                let reason = if matches!(kind, Kind::Disconnect) {
-                    ", `DisconnectReason`"
-                } else {
-                    ", `Auth<T>`"
-                };
-                cx.error_spanned_by(
-                    ty,
-                    format!(
-                        "`#[{attr_name}]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`{reason}), and this is not one; mark your own extractor type `#[extract]`"
-                    ),
+            }
+            if matches!(kind, Kind::Subscribe(_)) && params.len() == MAX_EVENT_PARAMS {
+                errors.error_spanned_by(
+                    pat_type,
+                    format!("a `#[subscribe]` handler takes at most {MAX_EVENT_PARAMS} parameters after `&self`; gather payloads into a struct or a tuple"),
                 );
             }
             params.push(Param {
                 ty,
-                role,
+                extract: extract.is_some(),
                 name: binding_name(&pat_type.pat).unwrap_or_else(|| format!("arg{}", params.len())),
             });
         }
@@ -386,15 +338,14 @@ impl<'a> Handler<'a> {
             ReturnType::Default => Output::Unit,
             ReturnType::Type(_, ty) => match &**ty {
                 Type::Tuple(tuple) if tuple.elems.is_empty() => Output::Unit,
-                ty if last_ident(ty).is_some_and(|n| n.ends_with("Result")) => Output::Result(ty),
-                ty => Output::Value(ty),
+                ty => Output::Typed(ty),
             },
         };
         if let (false, ReturnType::Type(_, ty)) = (
             matches!(kind, Kind::Subscribe(_)) || matches!(output, Output::Unit),
             &sig.output,
         ) {
-            cx.error_spanned_by(
+            errors.error_spanned_by(
                 ty,
                 format!("`#[{attr_name}]` methods return `()`; only `#[subscribe]` handlers answer with an ack"),
             );

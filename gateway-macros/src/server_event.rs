@@ -6,7 +6,7 @@ use quote::quote;
 use syn::DeriveInput;
 
 use crate::check::{self, Direction};
-use crate::ctxt::Ctxt;
+use crate::errors::Errors;
 
 pub(crate) fn derive(input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
@@ -20,31 +20,31 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
 }
 
 fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
-    let cx = Ctxt::new();
+    let errors = Errors::new();
     let mut name = None;
     let mut krate: Option<syn::Path> = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("event")) {
         if name.is_some() {
-            cx.error_spanned_by(attr, "`#[event(...)]` specified more than once");
+            errors.error_spanned_by(attr, "`#[event(...)]` specified more than once");
             continue;
         }
         match attr.parse_args::<EventArgs>() {
             Ok(args) => {
-                check::check_event_name(&cx, &args.name, Direction::FromServer);
+                check::check_event_name(&errors, &args.name, Direction::FromServer);
                 name = Some(args.name);
                 krate = args.krate;
             }
-            Err(err) if matches!(attr.meta, syn::Meta::List(_)) => cx.push(err),
-            Err(_) => cx.error_spanned_by(attr, EXPECTED_NAME),
+            Err(err) if matches!(attr.meta, syn::Meta::List(_)) => errors.push(err),
+            Err(_) => errors.error_spanned_by(attr, EXPECTED_NAME),
         }
     }
     if name.is_none() && !input.attrs.iter().any(|a| a.path().is_ident("event")) {
-        cx.error_spanned_by(
+        errors.error_spanned_by(
             &input.ident,
             "a `ServerEvent` needs its name: add `#[event(\"new-message\")]` below the derive",
         );
     }
-    cx.check()?;
+    errors.check()?;
     let Some(name) = name else {
         return Ok(TokenStream::new());
     };

@@ -1,8 +1,10 @@
-//! The ack contract (book/src/acks-and-errors.md), path by path, with the exact JSON on the wire, over a
-//! real socket on 127.0.0.1.
+//! The ack contract (see the book, `book/src/acks-and-errors.md`), path by path, with the
+//! exact JSON on the wire, over a real socket on 127.0.0.1.
 
 use std::time::Duration;
 
+use gateway_core::contract::Shape;
+use gateway_core::prelude::SocketRef as Sock;
 use gateway_core::prelude::*;
 use gateway_core::testing::{NsClient, TestServer};
 use serde_json::json;
@@ -398,4 +400,124 @@ async fn failures_without_an_ack_are_reported_only_when_enabled() {
             &json!({"event": "panic", "error": {"code": "internal", "message": "internal server error"}})
         )
     );
+}
+
+// What a handler takes and acks is decided by the types' traits, not by how they are
+// spelled: a renamed `SocketRef` (`Sock`) is the socket, aliases of payload types are
+// payloads, an alias of a `Result` is a `Result`, and a struct whose name ends in `Result`
+// is a value.
+
+/// An alias of a payload type.
+type Quantity = u32;
+
+#[derive(Deserialize, JsonSchema)]
+struct Query {
+    text: String,
+}
+
+/// Another alias of a payload type.
+type Search = Query;
+
+#[derive(Debug, thiserror::Error)]
+enum StockError {
+    #[error("only {left} left in stock")]
+    OutOfStock { left: u32 },
+}
+
+impl AppError for StockError {
+    const CODES: &'static [&'static str] = &["out_of_stock"];
+
+    fn code(&self) -> &'static str {
+        "out_of_stock"
+    }
+}
+
+/// A `Result` under another name.
+type Out = Result<u32, StockError>;
+
+/// A plain value whose name ends in `Result`.
+#[derive(Serialize, JsonSchema)]
+struct SearchResult {
+    hits: usize,
+    socket: String,
+}
+
+#[derive(Default)]
+struct Renamed;
+
+#[gateway(namespace = "/renamed")]
+impl Renamed {
+    #[subscribe("buy")]
+    async fn buy(&self, s: Sock, quantity: Quantity) -> Out {
+        let _ = s.id;
+        if quantity > 3 {
+            return Err(StockError::OutOfStock { left: 3 });
+        }
+        Ok(quantity)
+    }
+
+    #[subscribe("search")]
+    async fn search(&self, s: Sock, query: Search) -> SearchResult {
+        SearchResult {
+            hits: query.text.len(),
+            socket: s.id.to_string(),
+        }
+    }
+}
+
+#[tokio::test]
+async fn parameters_and_acks_are_sorted_by_type_not_by_name() {
+    let server = TestServer::start(GatewayApp::explicit().link::<Renamed>())
+        .await
+        .expect("server starts");
+    let mut socket = server.socket("/renamed").await.expect("connects");
+    // `s: Sock` is the socket, not the first argument: `quantity` gets it.
+    assert_eq!(
+        socket.call("buy", 2).await.expect("ack"),
+        json!({"ok": true, "data": 2})
+    );
+    // `Out` is a `Result`: `Err` is an error ack with the error's code.
+    assert_eq!(
+        socket.call("buy", 9).await.expect("ack"),
+        json!({"ok": false, "error": {"code": "out_of_stock", "message": "only 3 left in stock"}})
+    );
+    // `SearchResult` is a plain value, acked as the data; `s` is this socket.
+    let sid = socket.sid().expect("connected");
+    assert_eq!(
+        socket
+            .call("search", json!({"text": "ferris"}))
+            .await
+            .expect("ack"),
+        json!({"ok": true, "data": {"hits": 6, "socket": sid}})
+    );
+    assert_quiet(&mut socket).await;
+}
+
+#[test]
+fn contracts_read_aliased_results_and_skip_renamed_extractors() {
+    let contracts = GatewayApp::explicit().link::<Renamed>().contracts();
+    let events = &contracts.namespaces["/renamed"].client_events;
+
+    let buy = &events["buy"];
+    let names: Vec<&str> = buy.args.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["quantity"], "the socket is no argument");
+    assert!(matches!(&buy.args[0].1, Shape::Json(schema) if schema["type"] == "integer"));
+    // The `Ok` type of the aliased `Result`, and its error's codes.
+    assert!(
+        matches!(&buy.ack, Shape::Json(schema) if schema["type"] == "integer"),
+        "{:?}",
+        buy.ack
+    );
+    assert_eq!(buy.error_codes, ["out_of_stock"]);
+
+    let search = &events["search"];
+    let names: Vec<&str> = search.args.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["query"]);
+    // The value itself, with no error codes.
+    assert_eq!(
+        search.ack,
+        Shape::Json(json!({"$ref": "#/definitions/SearchResult"}))
+    );
+    assert!(search.error_codes.is_empty());
+    assert!(contracts.definitions.contains_key("SearchResult"));
 }

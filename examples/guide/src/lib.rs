@@ -14,9 +14,3 @@ pub mod payloads;
 pub mod providers;
 pub mod rooms;
 pub mod socketioxide_side;
-
-/// `compile_fail/result-named-type.rs`, shown in the book's chapter on compile errors,
-/// must fail to compile: a return type whose name ends in `Result` is taken for a `Result`.
-#[cfg(doctest)]
-#[doc = concat!("```compile_fail,E0277\n", include_str!("../compile_fail/result-named-type.rs"), "```")]
-struct ResultNamedType;

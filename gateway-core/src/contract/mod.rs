@@ -19,15 +19,12 @@ mod builder;
 mod fixtures;
 mod model;
 mod names;
+#[doc(hidden)]
+pub mod probe;
 mod schema_ref;
 mod typescript;
 
-use std::marker::PhantomData;
 use std::path::Path;
-
-use schemars::JsonSchema;
-
-use crate::error::AppError;
 
 pub use builder::ContractBuilder;
 pub use model::{
@@ -56,116 +53,5 @@ impl Contracts {
         std::fs::write(dir.join("events.ts"), self.typescript())?;
         std::fs::write(dir.join("asyncapi.yaml"), self.asyncapi())?;
         Ok(())
-    }
-}
-
-/// A `Result<T, E>` alias (`ChatResult<T>`) split into its parts, for the contracts.
-#[doc(hidden)]
-pub trait ResultParts {
-    /// The success type.
-    type Ok;
-    /// The error type.
-    type Err;
-}
-
-impl<T, E> ResultParts for Result<T, E> {
-    type Ok = T;
-    type Err = E;
-}
-
-/// Autoref-based specialisation (stable Rust has no trait specialisation): generated code
-/// calls `(&&&SchemaProbe::<T>::new()).__gw_shape(builder)`, which picks the first of: a
-/// payload type the framework knows (`Valid<T>`, `Bytes`, `Args`), a `JsonSchema` type, or
-/// `Unknown`.
-#[doc(hidden)]
-pub mod probe {
-    use super::*;
-
-    /// Carries the probed type.
-    pub struct SchemaProbe<T: ?Sized>(PhantomData<T>);
-
-    impl<T: ?Sized> SchemaProbe<T> {
-        #[allow(clippy::new_without_default)]
-        pub const fn new() -> Self {
-            SchemaProbe(PhantomData)
-        }
-    }
-
-    /// Payload types the framework gives a shape of their own.
-    pub trait KnownShape {
-        fn shape(builder: &mut ContractBuilder) -> Shape;
-    }
-
-    impl<T: JsonSchema> KnownShape for crate::extract::Valid<T> {
-        fn shape(builder: &mut ContractBuilder) -> Shape {
-            Shape::Json(builder.generator().subschema_for::<T>().to_value())
-        }
-    }
-
-    impl KnownShape for bytes::Bytes {
-        fn shape(_: &mut ContractBuilder) -> Shape {
-            Shape::Binary
-        }
-    }
-
-    impl KnownShape for crate::args::Args {
-        fn shape(_: &mut ContractBuilder) -> Shape {
-            Shape::Rest
-        }
-    }
-
-    pub trait ViaKnown {
-        fn __gw_shape(&self, builder: &mut ContractBuilder) -> Shape;
-    }
-    impl<T: KnownShape> ViaKnown for &&SchemaProbe<T> {
-        fn __gw_shape(&self, builder: &mut ContractBuilder) -> Shape {
-            T::shape(builder)
-        }
-    }
-
-    pub trait ViaSchema {
-        fn __gw_shape(&self, builder: &mut ContractBuilder) -> Shape;
-    }
-    impl<T: JsonSchema + ?Sized> ViaSchema for &SchemaProbe<T> {
-        fn __gw_shape(&self, builder: &mut ContractBuilder) -> Shape {
-            Shape::Json(builder.generator().subschema_for::<T>().to_value())
-        }
-    }
-
-    pub trait ViaUnknown {
-        fn __gw_shape(&self, builder: &mut ContractBuilder) -> Shape;
-    }
-    impl<T: ?Sized> ViaUnknown for SchemaProbe<T> {
-        fn __gw_shape(&self, _: &mut ContractBuilder) -> Shape {
-            Shape::Unknown(std::any::type_name::<T>())
-        }
-    }
-
-    /// The application error codes of a handler's error type: `AppError::CODES`, or none.
-    pub struct CodesProbe<E>(PhantomData<E>);
-
-    impl<E> CodesProbe<E> {
-        #[allow(clippy::new_without_default)]
-        pub const fn new() -> Self {
-            CodesProbe(PhantomData)
-        }
-    }
-
-    pub trait ViaAppError {
-        fn __gw_codes(&self) -> &'static [&'static str];
-    }
-    impl<E: AppError> ViaAppError for &CodesProbe<E> {
-        fn __gw_codes(&self) -> &'static [&'static str] {
-            E::CODES
-        }
-    }
-
-    pub trait ViaNoCodes {
-        fn __gw_codes(&self) -> &'static [&'static str];
-    }
-    impl<E> ViaNoCodes for CodesProbe<E> {
-        fn __gw_codes(&self) -> &'static [&'static str] {
-            &[]
-        }
     }
 }

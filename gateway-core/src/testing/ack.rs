@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use bytes::Bytes;
 use tokio::sync::oneshot;
 
-use crate::args::Arg;
+use crate::extract::Arg;
 
 /// An ack as received: its arguments (top-level binary placeholders resolved) and every
 /// binary attachment of the packet, in placeholder order.

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::args::Arg;
+use crate::extract::Arg;
 
 /// Values usable as the positional arguments of an emit or an ack.
 ///

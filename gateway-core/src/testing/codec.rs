@@ -7,7 +7,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::args::Arg;
+use crate::extract::Arg;
 
 /// What an encoded packet is: an event, or the answer to one.
 #[derive(Clone, Copy)]

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::ack::{AckReply, PendingAcks};
 use super::error::TestClientError;
-use crate::args::Arg;
+use crate::extract::Arg;
 
 /// Disconnect reason: the server sent a Socket.IO DISCONNECT for the namespace.
 pub(super) const REASON_SERVER_DISCONNECT: &str = "io server disconnect";

@@ -55,4 +55,4 @@ pub use self::error::TestClientError;
 pub use self::namespace::NsClient;
 pub use self::received::ReceivedEvent;
 pub use self::server::TestServer;
-pub use crate::args::Arg;
+pub use crate::extract::Arg;

@@ -19,7 +19,7 @@ use super::connection::{
 };
 use super::error::{TestClientError, timeout_error};
 use super::received::ReceivedEvent;
-use crate::args::Arg;
+use crate::extract::Arg;
 
 /// A socket of a [`TestClient`](super::TestClient) on one namespace.
 ///

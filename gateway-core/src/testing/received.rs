@@ -11,7 +11,7 @@ use super::args::IntoArgs;
 use super::codec::{OutgoingKind, encode_packet};
 use super::connection::{Connection, IncomingEvent};
 use super::error::TestClientError;
-use crate::args::Arg;
+use crate::extract::Arg;
 
 /// An event received from the server on a namespace (by [`NsClient::recv`] and friends).
 ///

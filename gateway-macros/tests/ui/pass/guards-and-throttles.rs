@@ -3,8 +3,8 @@ use gateway_core::prelude::*;
 struct Open;
 
 impl Guard for Open {
-    async fn check_connect(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
-        let _ = (cx.auth(), cx.header("origin"), cx.cookie("session"));
+    async fn check_connect(&self, context: &GuardContext<'_>) -> Result<(), WsError> {
+        let _ = (context.auth(), context.header("origin"), context.cookie("session"));
         Ok(())
     }
 }
@@ -12,8 +12,8 @@ impl Guard for Open {
 struct Role(&'static str);
 
 impl Guard for Role {
-    async fn check_event(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
-        if cx.event() == Some(self.0) { Ok(()) } else { Err(WsError::forbidden("no")) }
+    async fn check_event(&self, context: &GuardContext<'_>) -> Result<(), WsError> {
+        if context.event() == Some(self.0) { Ok(()) } else { Err(WsError::forbidden("no")) }
     }
 }
 

@@ -5,15 +5,15 @@ use std::fmt::Display;
 
 use quote::ToTokens;
 
-/// Collects `syn::Error`s; [`Ctxt::check`] must be called before it is dropped.
-pub(crate) struct Ctxt {
-    errors: RefCell<Option<Vec<syn::Error>>>,
+/// Collects `syn::Error`s; [`Errors::check`] must be called before it is dropped.
+pub(crate) struct Errors {
+    list: RefCell<Option<Vec<syn::Error>>>,
 }
 
-impl Ctxt {
+impl Errors {
     pub(crate) fn new() -> Self {
         Self {
-            errors: RefCell::new(Some(Vec::new())),
+            list: RefCell::new(Some(Vec::new())),
         }
     }
 
@@ -24,15 +24,15 @@ impl Ctxt {
 
     /// Records an error.
     pub(crate) fn push(&self, error: syn::Error) {
-        if let Some(errors) = self.errors.borrow_mut().as_mut() {
-            errors.push(error);
+        if let Some(list) = self.list.borrow_mut().as_mut() {
+            list.push(error);
         }
     }
 
     /// All errors combined into one, or `Ok` when there were none.
     pub(crate) fn check(self) -> syn::Result<()> {
-        let errors = self.errors.borrow_mut().take().unwrap_or_default();
-        let mut iter = errors.into_iter();
+        let list = self.list.borrow_mut().take().unwrap_or_default();
+        let mut iter = list.into_iter();
         match iter.next() {
             None => Ok(()),
             Some(mut first) => {
@@ -45,9 +45,9 @@ impl Ctxt {
     }
 }
 
-impl Drop for Ctxt {
+impl Drop for Errors {
     fn drop(&mut self) {
-        if !std::thread::panicking() && self.errors.borrow().is_some() {
+        if !std::thread::panicking() && self.list.borrow().is_some() {
             panic!("forgot to check for errors");
         }
     }

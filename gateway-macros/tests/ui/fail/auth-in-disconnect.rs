@@ -1,0 +1,12 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[on_disconnect]
+    async fn bye(&self, _auth: Auth<serde_json::Value>) {}
+}
+
+fn main() {}

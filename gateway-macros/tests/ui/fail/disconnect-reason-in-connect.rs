@@ -1,0 +1,12 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[on_connect]
+    async fn hello(&self, _reason: DisconnectReason) {}
+}
+
+fn main() {}

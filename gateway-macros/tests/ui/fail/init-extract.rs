@@ -1,0 +1,12 @@
+use gateway_core::prelude::*;
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[on_init]
+    async fn init(&self, #[extract] _io: SocketIo) {}
+}
+
+fn main() {}
