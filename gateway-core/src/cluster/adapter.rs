@@ -31,6 +31,26 @@ enum Inner {
 
 impl DefinedAdapter for ClusterAdapter {}
 
+/// `add_sockets` and `del_sockets`: the sockets that `opts` selects join or leave `rooms`,
+/// on this node (in memory) or across the cluster (Redis).
+macro_rules! rooms_of_sockets {
+    ($method:ident) => {
+        async fn $method(
+            &self,
+            opts: BroadcastOptions,
+            rooms: impl RoomParam,
+        ) -> Result<(), Self::Error> {
+            match &self.0 {
+                Inner::Memory(local) => {
+                    local.$method(opts, rooms);
+                    Ok(())
+                }
+                Inner::Redis(redis) => redis.$method(opts, rooms).await,
+            }
+        }
+    };
+}
+
 impl CoreAdapter<Emitter> for ClusterAdapter {
     type Error = <RedisAdapter as CoreAdapter<Emitter>>::Error;
     type State = ClusterState;
@@ -99,33 +119,8 @@ impl CoreAdapter<Emitter> for ClusterAdapter {
         }
     }
 
-    async fn add_sockets(
-        &self,
-        opts: BroadcastOptions,
-        rooms: impl RoomParam,
-    ) -> Result<(), Self::Error> {
-        match &self.0 {
-            Inner::Memory(local) => {
-                local.add_sockets(opts, rooms);
-                Ok(())
-            }
-            Inner::Redis(redis) => redis.add_sockets(opts, rooms).await,
-        }
-    }
-
-    async fn del_sockets(
-        &self,
-        opts: BroadcastOptions,
-        rooms: impl RoomParam,
-    ) -> Result<(), Self::Error> {
-        match &self.0 {
-            Inner::Memory(local) => {
-                local.del_sockets(opts, rooms);
-                Ok(())
-            }
-            Inner::Redis(redis) => redis.del_sockets(opts, rooms).await,
-        }
-    }
+    rooms_of_sockets!(add_sockets);
+    rooms_of_sockets!(del_sockets);
 
     async fn disconnect_socket(&self, opts: BroadcastOptions) -> Result<(), BroadcastError> {
         match &self.0 {
