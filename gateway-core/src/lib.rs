@@ -132,7 +132,7 @@ pub mod __private {
     pub use crate::extract::hooks::{ConnectParam, DisconnectParam, ViaAuth, ViaReason};
     pub use crate::extract::init::FromInit;
     pub use crate::extract::param::{EventParam, Extract, ViaExtract, ViaParts, ViaPayload};
-    pub use crate::extract::{FromParts, Parts};
+    pub use crate::extract::Parts;
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
     pub use crate::gateway::{
         BuildOutcome, DefaultAdapter, Gateway, GatewayDescriptor, GatewayType, Location,
