@@ -124,6 +124,7 @@ pub mod __private {
     #[cfg(feature = "contracts")]
     pub use crate::contract::{ContractBuilder, Shape};
     pub use crate::error::WsError;
+    pub use crate::extract::Parts;
     pub use crate::extract::event_args::{
         event_args1, event_args2, event_args3, event_args4, event_args5, event_args6, event_args7,
         event_args8, event_args9, event_args10, event_args11, event_args12,
@@ -131,7 +132,6 @@ pub mod __private {
     pub use crate::extract::hooks::{ConnectParam, DisconnectParam, ViaAuth, ViaReason};
     pub use crate::extract::init::FromInit;
     pub use crate::extract::param::{EventParam, Extract, ViaExtract, ViaParts, ViaPayload};
-    pub use crate::extract::{FromParts, Parts};
     pub use crate::gateway::autoref::{Probe, ViaDefault, ViaInjectable, ViaNothing};
     pub use crate::gateway::{
         BuildOutcome, ContractFn, Gateway, GatewayDescriptor, GatewayType, Location,

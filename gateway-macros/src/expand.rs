@@ -254,16 +254,14 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 }
 
 /// One `let` per parameter of a hook, each through the trait of that hook, spanned at
-/// the parameter's type.
+/// the parameter's type. A hook takes extractors only, so `#[extract]` changes nothing
+/// here (`Auth<T>` marked `#[extract]` is still the auth payload).
 fn hook_args(p: &TokenStream, handler: &Handler<'_>, args: &[syn::Ident]) -> TokenStream {
     let lets = handler.params.iter().zip(args).map(|(param, arg)| {
         let ty = param.ty;
         let value = match handler.kind {
             Kind::Init => quote_spanned! {ty.span()=>
                 <#ty as #p::FromInit<__A>>::from_init(__gw_io, __gw_providers)
-            },
-            _ if param.extract => quote_spanned! {ty.span()=>
-                <#ty as #p::FromParts<__A>>::from_parts(__gw_parts)
             },
             Kind::Connect => quote_spanned! {ty.span()=>
                 <#ty as #p::ConnectParam<__A, _>>::from_connect(__gw_parts)

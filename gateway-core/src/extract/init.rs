@@ -12,8 +12,7 @@ use crate::providers::Providers;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of an `#[on_init]` hook",
     label = "not available at startup",
-    note = "`#[on_init]` methods take `SocketIo` and `Inject<T>` parameters only: they run once at startup, before any socket connects",
-    note = "see the guide, chapter \"Lifecycle hooks\""
+    note = "`#[on_init]` methods take `SocketIo` and `Inject<T>` parameters only: they run once at startup, before any socket connects (see the guide, chapter \"Lifecycle hooks\")"
 )]
 pub trait FromInit<A: Adapter>: Sized {
     /// Builds it from the io handle and the providers.

@@ -58,8 +58,8 @@ struct Chat;
 #[gateway(namespace = "/chat")]
 impl Chat {
     #[on_connect]
-    async fn hello(&self, s: Sock, user: CurrentUser) {
-        let _ = (s.id, user.0);
+    async fn hello(&self, s: Sock, user: CurrentUser, #[extract] Auth(auth): Auth<String>) {
+        let _ = (s.id, user.0, auth);
     }
 
     #[subscribe("say")]
