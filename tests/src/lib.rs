@@ -53,8 +53,7 @@ pub mod process {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        own_group(&mut command);
         let program = command.get_program().to_string_lossy().into_owned();
         let mut child = command.spawn().unwrap_or_else(|e| {
             panic!("cannot run `{program}` (is it installed and on PATH?): {e}")
@@ -83,17 +82,70 @@ pub mod process {
         }
     }
 
+    /// Starts `command` as the leader of a process group of its own, so that [`kill`] and
+    /// [`stop`] reach whatever it forks (nginx's workers, a shell's children) as well.
+    pub fn own_group(command: &mut Command) {
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(command, 0);
+        #[cfg(not(unix))]
+        let _ = command;
+    }
+
+    /// Stops a child started with [`own_group`]: SIGTERM to its whole group, up to `grace`
+    /// for the leader to exit (nginx's master stops its workers first), then [`kill`] for
+    /// whatever is left.
+    pub fn stop(child: &mut Child, grace: Duration) {
+        #[cfg(unix)]
+        {
+            signal_group(child.id(), "-TERM");
+            let deadline = Instant::now() + grace;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = grace;
+        kill(child);
+    }
+
+    #[cfg(unix)]
+    fn signal_group(leader: u32, signal: &str) {
+        let group = format!("-{leader}");
+        let _ = Command::new("kill")
+            .args([signal, "--", &group])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// The processes still alive in process group `group` (from `/proc`; empty elsewhere).
+    pub fn group_members(group: u32) -> Vec<u32> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                // `/proc/PID/stat`: "pid (comm) state ppid pgrp ..."; comm may hold spaces.
+                std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                    let fields = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+                    let mut fields = fields.split_whitespace();
+                    let state = fields.next();
+                    let pgrp = fields.nth(1).and_then(|g| g.parse::<u32>().ok());
+                    // A zombie is gone but for its exit status.
+                    pgrp == Some(group) && state != Some("Z")
+                })
+            })
+            .collect()
+    }
+
     /// Kills the child and, on Unix, the rest of its process group.
     pub fn kill(child: &mut Child) {
         #[cfg(unix)]
-        {
-            let group = format!("-{}", child.id());
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &group])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
+        signal_group(child.id(), "-KILL");
         let _ = child.kill();
         let _ = child.wait();
     }
@@ -163,7 +215,7 @@ pub mod services {
     use std::process::{Child, Command, Stdio};
     use std::time::{Duration, Instant};
 
-    use crate::process::{Output, kill};
+    use crate::process::{Output, kill, own_group, stop};
 
     /// A free TCP port on 127.0.0.1 (free when this returns; bind it soon).
     pub fn free_port() -> u16 {
@@ -241,6 +293,11 @@ pub mod services {
             self.child.is_some()
         }
 
+        /// Its process group (the server's pid), while it runs.
+        pub fn process_group(&self) -> Option<u32> {
+            self.child.as_ref().map(|(child, _)| child.id())
+        }
+
         /// Stops it at once (SIGKILL: the nodes see their connections drop).
         pub fn stop(&mut self) {
             if let Some((mut child, _)) = self.child.take() {
@@ -252,7 +309,9 @@ pub mod services {
         pub fn restart(&mut self) {
             self.stop();
             let port = self.port.to_string();
-            let mut child = Command::new("redis-server")
+            let mut command = Command::new("redis-server");
+            own_group(&mut command);
+            let mut child = command
                 .args([
                     "--port",
                     &port,
@@ -338,7 +397,9 @@ pub mod services {
                 // directories; a private test instance runs them as root.
                 if is_root() { " user root;" } else { "" }
             );
-            let mut child = Command::new(nginx)
+            let mut command = Command::new(nginx);
+            own_group(&mut command);
+            let mut child = command
                 .arg("-p")
                 .arg(&dir)
                 .arg("-c")
@@ -383,10 +444,18 @@ pub mod services {
         }
     }
 
+    impl Nginx {
+        /// Its process group (the master's pid): the master and its workers.
+        pub fn process_group(&self) -> Option<u32> {
+            self.child.as_ref().map(|(child, _)| child.id())
+        }
+    }
+
     impl Drop for Nginx {
         fn drop(&mut self) {
+            // A graceful stop first: the master stops its workers, then exits.
             if let Some((mut child, _)) = self.child.take() {
-                kill(&mut child);
+                stop(&mut child, Duration::from_secs(3));
             }
             let _ = std::fs::remove_dir_all(&self.dir);
         }
