@@ -26,7 +26,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(90);
 /// The server's Engine.IO ping interval.
 ///
 /// python-socketio over polling can take until the server's next ping to return from
-/// `connect()` after a refusal (SOCKETIOXIDE.md §1.14; its `connect_error` event fires at
+/// `connect()` after a refusal (book/src/troubleshooting-clients.md; its `connect_error` event fires at
 /// once, and that is what the clients measure). With the default 25 s interval, 20 tries
 /// would then take minutes; at 500 ms they cost at most half a second each. This changes
 /// only when `connect()` returns, not when `connect_error` fires, so the measurement is the

@@ -13,7 +13,7 @@ Exits 0 when every check passed, 1 otherwise. Prints one `timing:` line per tran
 (min/median/max in ms, from the `connect()` call to the `connect_error` event), read by the
 Rust runner, and one `connect-return:` line with how long `connect()` took to return.
 
-Measured to the event, not to the return of `connect()` (SOCKETIOXIDE.md section 1.14):
+Measured to the event, not to the return of `connect()` (book/src/troubleshooting-clients.md, "python-socketio over polling"):
 over polling, for a quarter to a half of the refusals, python-socketio's `connect()`
 returns only at the server's next ping, because python-engineio's `disconnect()` strands
 its CLOSE packet behind a POST still in flight and waits for the next GET to come back.
