@@ -388,6 +388,25 @@ async fn a_handshake_from_a_disallowed_origin_fails_and_an_allowed_one_works() {
         json!(true)
     );
 
+    // The server's own origin is always allowed: a page it serves, and clients such as
+    // python-socketio over WebSocket, which send `Origin: http://<host>:<port>`.
+    let own = format!("http://{}", server.addr());
+    let same = http_get(server.addr(), polling, &own).await;
+    assert!(same.starts_with("HTTP/1.1 200"), "{same}");
+    let same_ws = TestClient::builder(&server.url())
+        .header("origin", &own)
+        .connect()
+        .await
+        .expect("the server's own origin connects");
+    let socket = same_ws.namespace("/limited", None).await.expect("joins");
+    assert_eq!(
+        socket.call("free", ()).await.expect("ack")["ok"],
+        json!(true)
+    );
+    let other_port = format!("http://127.0.0.1:{}", server.addr().port() ^ 1);
+    let refused = http_get(server.addr(), polling, &other_port).await;
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+
     // Non-browser clients send no Origin and are not affected.
     let native = server
         .socket("/limited")

@@ -47,8 +47,9 @@ pub struct GatewayConfig {
     pub binary_completion_timeout: Duration,
     /// Browser origins allowed to connect (`"https://app.example.com"`). `None` (the
     /// default) allows any origin. With a list, a handshake whose `Origin` header is not in
-    /// it is refused with 403, and CORS headers are sent for the listed origins only.
-    /// Clients that send no `Origin` (servers, native apps) are not affected.
+    /// it is refused with 403, and CORS headers are sent for the listed origins only. The
+    /// server's own origin (the request's `Host`) is always allowed. Clients that send no
+    /// `Origin` (servers, native apps) are not affected.
     pub allowed_origins: Option<Vec<String>>,
     /// Most `#[ordered]` events one socket may have waiting behind the one running (1024).
     /// Beyond it, an event is answered `rate_limited` at once instead of queued, so a
