@@ -25,7 +25,7 @@
  * - `internal`: the handler failed unexpectedly.
  * - `unavailable`: the server is shutting down; retry after reconnecting.
  *
- * An event's own codes come on top: `WsErrorCode | "not_member"`.
+ * An event's own codes come on top: `WsErrorCode | "nothing_to_change"`.
  */
 export type WsErrorCode =
   | "bad_payload"
@@ -51,7 +51,7 @@ export interface WsError<Code extends string = WsErrorCode> {
  * An ack in the default ("envelope") mode: narrow it with `ok`.
  *
  * ```ts
- * const res = await socket.emitWithAck("send-message", msg);
+ * const res = await socket.emitWithAck("action", ...args);
  * if (res.ok) show(res.data);
  * else if (res.error.code === "validation_failed") highlight(res.error.details);
  * ```
@@ -61,7 +61,7 @@ export type Ack<T, Code extends string = WsErrorCode> =
   | { ok: false; error: WsError<Code> };
 
 /**
- * The ack an event's callback receives, `AckOf<ChatClientToServerEvents, "send-message">`:
+ * The ack an event's callback receives, `AckOf<ClimateClientToServerEvents, "action">`:
  * to annotate `await socket.timeout(ms).emitWithAck(...)`, which socket.io-client types as
  * `any`.
  */

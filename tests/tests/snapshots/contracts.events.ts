@@ -51,7 +51,7 @@ export interface WsError<Code extends string = WsErrorCode> {
  * An ack in the default ("envelope") mode: narrow it with `ok`.
  *
  * ```ts
- * const res = await socket.emitWithAck("send-message", msg);
+ * const res = await socket.emitWithAck("rate", ...args);
  * if (res.ok) show(res.data);
  * else if (res.error.code === "validation_failed") highlight(res.error.details);
  * ```
@@ -61,7 +61,7 @@ export type Ack<T, Code extends string = WsErrorCode> =
   | { ok: false; error: WsError<Code> };
 
 /**
- * The ack an event's callback receives, `AckOf<ChatClientToServerEvents, "send-message">`:
+ * The ack an event's callback receives, `AckOf<ChatClientToServerEvents, "rate">`:
  * to annotate `await socket.timeout(ms).emitWithAck(...)`, which socket.io-client types as
  * `any`.
  */

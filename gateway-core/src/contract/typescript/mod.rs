@@ -51,7 +51,7 @@ mod writer;
 
 use identifiers::{NAMESPACES_MAP, Names};
 use jsdoc::Doc;
-use preamble::common_types;
+use preamble::{Example, common_types};
 use schema_types::Types;
 use writer::Writer;
 
@@ -63,7 +63,7 @@ pub(super) fn render(contracts: &Contracts) -> String {
     let types = Types::new(&names, &contracts.definitions);
     let mut w = Writer::default();
     header(&mut w, contracts, &names);
-    common_types(&mut w);
+    common_types(&mut w, &example(contracts, &names));
     for (key, schema) in &contracts.definitions {
         types.definition(&mut w, &names.definitions[key], schema);
     }
@@ -73,6 +73,31 @@ pub(super) fn render(contracts: &Contracts) -> String {
     }
     namespaces_map(&mut w, contracts, &names);
     w.finish()
+}
+
+/// The names the common types' docs show: the app's first event and its interface, and a
+/// code of the app's own (the first in order), so the file names only what the app has.
+fn example<'a>(contracts: &'a Contracts, names: &Names) -> Example<'a> {
+    let first = contracts.namespaces.iter().find_map(|(path, namespace)| {
+        let event = namespace.client_events.keys().next()?;
+        Some((
+            *event,
+            format!("{}ClientToServerEvents", names.namespaces[path]),
+        ))
+    });
+    let code = contracts
+        .namespaces
+        .values()
+        .flat_map(|namespace| namespace.client_events.values())
+        .flat_map(|event| event.error_codes.iter().copied())
+        .filter(|code| !crate::error::code::BUILT_IN.iter().any(|(b, _)| b == code))
+        .min();
+    let (event, interface) = first.unwrap_or(("event", "Events".to_owned()));
+    Example {
+        event,
+        interface,
+        code,
+    }
 }
 
 fn header(w: &mut Writer, contracts: &Contracts, names: &Names) {
@@ -153,5 +178,10 @@ mod tests {
         for (code, _) in code::BUILT_IN {
             assert!(text.contains(&format!("  | \"{code}\"")), "{code}");
         }
+        // The examples in the docs name only what the app has: here, nothing.
+        for other_apps in ["send-message", "not_member", "ChatClientToServerEvents"] {
+            assert!(!text.contains(other_apps), "{other_apps} in:\n{text}");
+        }
+        assert!(text.contains("emitWithAck(\"event\", ...args)"), "{text}");
     }
 }

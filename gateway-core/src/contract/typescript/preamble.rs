@@ -19,14 +19,31 @@ pub(super) const COMMON_TYPES: [&str; 9] = [
     "ReceivedBinary",
 ];
 
-pub(super) fn common_types(w: &mut Writer) {
+/// The app's own names the common types' docs use as examples, so that the file names
+/// only what the app has.
+pub(super) struct Example<'a> {
+    /// A client event of the first namespace (`"event"` when there is none).
+    pub(super) event: &'a str,
+    /// That namespace's client-to-server interface (`Events` when there is none).
+    pub(super) interface: String,
+    /// An error code of the app's own, if it has one.
+    pub(super) code: Option<&'a str>,
+}
+
+pub(super) fn common_types(w: &mut Writer, example: &Example<'_>) {
     let mut doc = Doc::default();
     doc.push("The framework's error codes, which any event's failing ack can carry:");
     for (code, meaning) in code::BUILT_IN {
         doc.push(&format!("- `{code}`: {meaning}."));
     }
     doc.push("");
-    doc.push("An event's own codes come on top: `WsErrorCode | \"not_member\"`.");
+    match example.code {
+        Some(own) => doc.push(&format!(
+            "An event's own codes come on top: `WsErrorCode | {}`.",
+            js_string(own)
+        )),
+        None => doc.push("An event's own codes (its error type's `AppError::CODES`) come on top."),
+    }
     w.doc(0, &doc);
     w.line(0, "export type WsErrorCode =");
     let last = code::BUILT_IN.len() - 1;
@@ -35,8 +52,7 @@ pub(super) fn common_types(w: &mut Writer) {
         w.line(1, &format!("| {}{end}", js_string(code)));
     }
     w.blank();
-    w.raw(
-        r#"/** A failure as an envelope ack carries it. */
+    let common = r#"/** A failure as an envelope ack carries it. */
 export interface WsError<Code extends string = WsErrorCode> {
   /** Stable, snake_case: one of the event's codes. */
   code: Code;
@@ -50,7 +66,7 @@ export interface WsError<Code extends string = WsErrorCode> {
  * An ack in the default ("envelope") mode: narrow it with `ok`.
  *
  * ```ts
- * const res = await socket.emitWithAck("send-message", msg);
+ * const res = await socket.emitWithAck(EVENT, ...args);
  * if (res.ok) show(res.data);
  * else if (res.error.code === "validation_failed") highlight(res.error.details);
  * ```
@@ -60,7 +76,7 @@ export type Ack<T, Code extends string = WsErrorCode> =
   | { ok: false; error: WsError<Code> };
 
 /**
- * The ack an event's callback receives, `AckOf<ChatClientToServerEvents, "send-message">`:
+ * The ack an event's callback receives, `AckOf<INTERFACE, EVENT>`:
  * to annotate `await socket.timeout(ms).emitWithAck(...)`, which socket.io-client types as
  * `any`.
  */
@@ -100,6 +116,10 @@ export type Binary = ArrayBuffer | ArrayBufferView;
  */
 export type ReceivedBinary = ArrayBuffer | Uint8Array;
 
-"#,
+"#;
+    w.raw(
+        &common
+            .replace("EVENT", &js_string(example.event))
+            .replace("INTERFACE", &example.interface),
     );
 }
