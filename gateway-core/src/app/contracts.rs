@@ -2,7 +2,7 @@
 //! `socket.io-client`, AsyncAPI), and the `--export-contracts DIR` flag of `serve`.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::app::GatewayApp;
 use crate::contract::{ContractBuilder, ContractInfo, Contracts};
@@ -45,9 +45,37 @@ impl GatewayApp {
         builder.finish(info)
     }
 
-    /// Writes the contracts to `dir` if the program was run with `--export-contracts DIR`:
-    /// `Ok(true)` then, and `serve` returns without serving. The AsyncAPI server is `addr`
-    /// unless [`contract_info`](Self::contract_info) says otherwise.
+    /// Writes `DIR/events.ts` and `DIR/asyncapi.yaml` if the program was run with
+    /// `--export-contracts DIR`, and answers whether it did. `serve` does this by itself;
+    /// call it first in `main` when `main` does setup before `serve` that an export does
+    /// not need (reading secrets, connecting to a database), and return when it answers
+    /// `true`:
+    ///
+    /// ```no_run
+    /// # use gateway_core::prelude::*;
+    /// # async fn run() -> Result<(), BoxError> {
+    /// let app = GatewayApp::new();
+    /// if app.export_contracts_if_asked()? {
+    ///     return Ok(());
+    /// }
+    /// let secret = std::env::var("JWT_SECRET")?; // not needed to export
+    /// # let _ = secret;
+    /// app.serve("127.0.0.1:3000").await
+    /// # }
+    /// ```
+    ///
+    /// The AsyncAPI server is [`contract_info`](Self::contract_info)'s, or the default.
+    pub fn export_contracts_if_asked(&self) -> Result<bool, crate::BoxError> {
+        let Some(dir) = export_contracts_flag(std::env::args_os())? else {
+            return Ok(false);
+        };
+        self.export(&dir, self.contract_info.clone())?;
+        Ok(true)
+    }
+
+    /// [`export_contracts_if_asked`](Self::export_contracts_if_asked) for `serve`: the
+    /// AsyncAPI server is `addr` unless [`contract_info`](Self::contract_info) says
+    /// otherwise.
     pub(crate) async fn export_if_asked(
         &self,
         addr: impl tokio::net::ToSocketAddrs,
@@ -65,8 +93,14 @@ impl GatewayApp {
                 info
             }
         };
-        let contracts = self.contracts_with(Some(&info));
-        contracts.write_to(&dir)?;
+        self.export(&dir, Some(info))?;
+        Ok(true)
+    }
+
+    /// Writes the contracts into `dir`, described by `info`, and says so on stdout.
+    fn export(&self, dir: &Path, info: Option<ContractInfo>) -> std::io::Result<()> {
+        let contracts = self.contracts_with(info.as_ref());
+        contracts.write_to(dir)?;
         for untyped in contracts.untyped() {
             tracing::warn!("no JsonSchema, exported as `unknown`: {untyped}");
         }
@@ -75,7 +109,7 @@ impl GatewayApp {
             dir.join("events.ts").display(),
             dir.join("asyncapi.yaml").display()
         );
-        Ok(true)
+        Ok(())
     }
 }
 
@@ -105,6 +139,18 @@ fn export_contracts_flag(
 #[cfg(test)]
 mod tests {
     use super::export_contracts_flag;
+    use crate::app::GatewayApp;
+
+    #[test]
+    fn the_export_writes_both_files_from_the_registry_alone() {
+        let dir = std::env::temp_dir().join(format!("gateway-export-{}", std::process::id()));
+        GatewayApp::explicit().export(&dir, None).expect("writes");
+        let ts = std::fs::read_to_string(dir.join("events.ts")).expect("events.ts");
+        assert!(ts.starts_with("// events.ts: "), "{ts}");
+        let yaml = std::fs::read_to_string(dir.join("asyncapi.yaml")).expect("asyncapi.yaml");
+        assert!(yaml.starts_with("asyncapi: 3.0.0"), "{yaml}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     fn flag(args: &[&str]) -> Option<String> {
         let args = std::iter::once("app")
