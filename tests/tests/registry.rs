@@ -455,3 +455,81 @@ async fn ping_settings_reach_the_engine_io_handshake() {
         json!("pong")
     );
 }
+
+// ---- providers built once the server exists ----
+
+/// A service that emits: it holds the server handle, which exists only at startup.
+#[derive(Clone)]
+struct Notifier {
+    io: SocketIo,
+    channel: &'static str,
+}
+
+impl Notifier {
+    async fn announce(&self, news: &str) -> usize {
+        // `io.of` is consumed by its first use: ask once per operation.
+        let reached = self.io.of("/announce").map_or(0, |ns| ns.sockets().len());
+        if let Some(ns) = self.io.of("/announce") {
+            ns.emit(self.channel, news).await.ok();
+        }
+        reached
+    }
+}
+
+#[derive(Injectable)]
+struct Announcer {
+    notifier: Notifier,
+}
+
+#[gateway(namespace = "/announce")]
+impl Announcer {
+    #[subscribe("announce")]
+    async fn announce(&self, news: String) -> usize {
+        self.notifier.announce(&news).await
+    }
+}
+
+#[tokio::test]
+async fn a_provider_built_with_the_server_handle_emits_to_every_socket() {
+    let server = TestServer::start(
+        GatewayApp::explicit()
+            .link::<Announcer>()
+            .provide("news")
+            .provide_with(|providers| {
+                Ok(Notifier {
+                    io: providers.get::<SocketIo>()?,
+                    channel: providers.get::<&'static str>()?,
+                })
+            }),
+    )
+    .await
+    .expect("server starts");
+    let sender = server.socket("/announce").await.expect("connects");
+    let mut listener = server.socket("/announce").await.expect("connects");
+    let ack = sender.call("announce", "hello").await.expect("ack");
+    assert_eq!(ack["data"], json!(2), "{ack}");
+    let news = listener.recv_event("news").await.expect("the news");
+    assert_eq!(news.json(0), Some(&json!("hello")));
+}
+
+#[tokio::test]
+async fn a_provider_that_cannot_be_built_fails_startup_naming_it() {
+    let err = GatewayApp::explicit()
+        .link::<Announcer>()
+        .provide_with(|providers| {
+            Ok(Notifier {
+                io: providers.get::<SocketIo>()?,
+                channel: providers.get::<&'static str>()?,
+            })
+        })
+        .build()
+        .await
+        .err()
+        .expect("fails");
+    let message = err.to_string();
+    assert!(
+        message
+            .starts_with("provider `registry::Notifier` cannot be built: no provider for `&str`"),
+        "{message}"
+    );
+}

@@ -36,6 +36,7 @@ impl GatewayApp {
         let GatewayApp {
             config,
             mut providers,
+            built_providers,
             from_inventory,
             linked,
             instances,
@@ -78,6 +79,9 @@ impl GatewayApp {
         let builder = builder.with_adapter::<DefaultAdapter>(adapter);
         let (layer, io) = builder.build_layer();
         providers.insert(io.clone());
+        for build in built_providers {
+            build(&mut providers)?;
+        }
 
         let built = instantiate(&descriptors, &instances, &providers)?;
         let app = Arc::new(AppContext {

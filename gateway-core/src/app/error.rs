@@ -25,6 +25,14 @@ pub enum StartupError {
         /// The missing type.
         source: MissingProvider,
     },
+    /// A provider registered with `GatewayApp::provide_with` could not be built.
+    #[error("provider `{provider}` cannot be built: {source}")]
+    Provider {
+        /// The provider's type.
+        provider: &'static str,
+        /// The missing type.
+        source: MissingProvider,
+    },
     /// A gateway is neither `Injectable` nor `Default`, and no instance was handed in.
     #[error(
         "gateway `{gateway}` ({location}) has no instance: derive `Injectable` (fields from providers) or `Default` on it, or hand one in with `GatewayApp::gateway(...)`"

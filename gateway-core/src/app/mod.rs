@@ -28,7 +28,7 @@ use crate::SocketIo;
 use crate::contract::ContractInfo;
 use crate::gateway::{GatewayDescriptor, GatewayType};
 use crate::intercept::{Interceptor, InterceptorRef};
-use crate::providers::Providers;
+use crate::providers::{MissingProvider, Providers};
 
 pub use built::{BuiltApp, NamespaceSummary};
 pub use config::{AdapterConfig, GatewayConfig, REDIS_URL_ENV};
@@ -37,6 +37,9 @@ pub use serve::Server;
 pub use shutdown::Shutdown;
 
 type RoutesFn = Box<dyn FnOnce(SocketIo) -> Router + Send>;
+
+/// A provider built at startup, once the server exists (see [`GatewayApp::provide_with`]).
+type ProviderFn = Box<dyn FnOnce(&mut Providers) -> Result<(), StartupError> + Send>;
 
 /// The application: gateways, providers and settings, turned into a running server.
 ///
@@ -54,6 +57,7 @@ type RoutesFn = Box<dyn FnOnce(SocketIo) -> Router + Send>;
 pub struct GatewayApp {
     config: GatewayConfig,
     providers: Providers,
+    built_providers: Vec<ProviderFn>,
     from_inventory: bool,
     linked: Vec<&'static GatewayDescriptor>,
     instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
@@ -75,6 +79,7 @@ impl GatewayApp {
         Self {
             config: GatewayConfig::default(),
             providers: Providers::default(),
+            built_providers: Vec::new(),
             from_inventory: true,
             linked: Vec::new(),
             instances: Vec::new(),
@@ -98,6 +103,43 @@ impl GatewayApp {
     /// here, and handlers can take `Inject<T>`. Share state with `Arc`.
     pub fn provide<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
         self.providers.insert(value);
+        self
+    }
+
+    /// Registers a dependency built at startup, once the server exists: `build` gets the
+    /// providers, the `SocketIo` handle among them (and those registered before), so a
+    /// service that emits can hold the handle. Built in the order registered, before the
+    /// gateways; an `Err` (a missing provider) fails startup.
+    ///
+    /// ```
+    /// use gateway_core::prelude::*;
+    ///
+    /// /// Tells a user's sockets, from anywhere: a handler, an HTTP route, a task.
+    /// #[derive(Clone)]
+    /// struct Notifier {
+    ///     io: SocketIo,
+    /// }
+    ///
+    /// let app = GatewayApp::new().provide_with(|providers| {
+    ///     Ok(Notifier {
+    ///         io: providers.get::<SocketIo>()?,
+    ///     })
+    /// });
+    /// # let _ = app;
+    /// ```
+    pub fn provide_with<T, F>(mut self, build: F) -> Self
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(&Providers) -> Result<T, MissingProvider> + Send + 'static,
+    {
+        self.built_providers.push(Box::new(move |providers| {
+            let value = build(providers).map_err(|source| StartupError::Provider {
+                provider: std::any::type_name::<T>(),
+                source,
+            })?;
+            providers.insert(value);
+            Ok(())
+        }));
         self
     }
 
