@@ -466,6 +466,14 @@ struct Notifier {
 }
 
 impl Notifier {
+    /// Built at startup, from the server handle and the channel provided before it.
+    fn build(providers: &gateway_core::Providers) -> Result<Self, gateway_core::MissingProvider> {
+        Ok(Notifier {
+            io: providers.get::<SocketIo>()?,
+            channel: providers.get::<&'static str>()?,
+        })
+    }
+
     async fn announce(&self, news: &str) -> usize {
         // `io.of` is consumed by its first use: ask once per operation.
         let reached = self.io.of("/announce").map_or(0, |ns| ns.sockets().len());
@@ -495,12 +503,7 @@ async fn a_provider_built_with_the_server_handle_emits_to_every_socket() {
         GatewayApp::explicit()
             .link::<Announcer>()
             .provide("news")
-            .provide_with(|providers| {
-                Ok(Notifier {
-                    io: providers.get::<SocketIo>()?,
-                    channel: providers.get::<&'static str>()?,
-                })
-            }),
+            .provide_with(Notifier::build),
     )
     .await
     .expect("server starts");
@@ -516,12 +519,7 @@ async fn a_provider_built_with_the_server_handle_emits_to_every_socket() {
 async fn a_provider_that_cannot_be_built_fails_startup_naming_it() {
     let err = GatewayApp::explicit()
         .link::<Announcer>()
-        .provide_with(|providers| {
-            Ok(Notifier {
-                io: providers.get::<SocketIo>()?,
-                channel: providers.get::<&'static str>()?,
-            })
-        })
+        .provide_with(Notifier::build)
         .build()
         .await
         .err()
