@@ -166,11 +166,6 @@ impl<A: Adapter> NamespaceBuilder<A> {
         self.gateway_ordered = false;
     }
 
-    /// The namespace path.
-    pub fn path(&self) -> &'static str {
-        self.path
-    }
-
     /// Adds a guard to every event of the current gateway, and to the namespace's
     /// connection check.
     #[doc(hidden)]
