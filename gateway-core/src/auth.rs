@@ -18,7 +18,7 @@ use crate::error::WsError;
 use crate::extract::{FromParts, Parts};
 
 /// The authenticated principal, as a connection guard stored it in the socket's
-/// extensions (`context.extensions().insert(Claims(..))`). As a handler parameter it answers
+/// extensions (`cx.extensions().insert(Claims(..))`). As a handler parameter it answers
 /// `unauthorized` when there is none.
 #[derive(Debug, PartialEq)]
 pub struct Claims<C>(pub Arc<C>);
@@ -161,34 +161,33 @@ mod jwt {
             .map_or(0, |d| d.as_secs())
     }
 
-    fn token<'a>(context: &GuardContext<'a>, keys: &JwtKeys) -> Option<&'a str> {
-        if let Some(token) = context
+    fn token<'a>(cx: &GuardContext<'a>, keys: &JwtKeys) -> Option<&'a str> {
+        if let Some(token) = cx
             .auth()
             .and_then(|auth| auth.get("token"))
             .and_then(|t| t.as_str())
         {
             return Some(token);
         }
-        if let Some(bearer) = context
+        if let Some(bearer) = cx
             .header("authorization")
             .and_then(|value| value.strip_prefix("Bearer "))
         {
             return Some(bearer.trim());
         }
-        context.cookie(&keys.cookie)
+        cx.cookie(&keys.cookie)
     }
 
     impl<C> Guard for JwtGuard<C>
     where
         C: DeserializeOwned + Send + Sync + 'static,
     {
-        async fn check_connect(&self, context: &GuardContext<'_>) -> Result<(), WsError> {
-            let keys = context.providers().get::<JwtKeys>().map_err(|missing| {
+        async fn check_connect(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+            let keys = cx.providers().get::<JwtKeys>().map_err(|missing| {
                 tracing::error!(%missing, "JwtGuard needs `GatewayApp::provide(JwtKeys::...)`");
                 WsError::internal()
             })?;
-            let token =
-                token(context, &keys).ok_or_else(|| WsError::unauthorized("missing token"))?;
+            let token = token(cx, &keys).ok_or_else(|| WsError::unauthorized("missing token"))?;
             let data =
                 jsonwebtoken::decode::<serde_json::Value>(token, &keys.key, &keys.validation)
                     .map_err(|err| match err.kind() {
@@ -197,19 +196,19 @@ mod jwt {
                     })?;
             // Kept to refuse events once the token expires during the connection.
             if let Some(exp) = data.claims.get("exp").and_then(serde_json::Value::as_u64) {
-                context.extensions().insert(Expiry(exp));
+                cx.extensions().insert(Expiry(exp));
             }
             let claims =
                 C::deserialize(data.claims).map_err(|_| WsError::unauthorized("invalid token"))?;
-            context.extensions().insert(Claims(Arc::new(claims)));
+            cx.extensions().insert(Claims(Arc::new(claims)));
             Ok(())
         }
 
-        async fn check_event(&self, context: &GuardContext<'_>) -> Result<(), WsError> {
-            if context.extensions().get::<Claims<C>>().is_none() {
+        async fn check_event(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+            if cx.extensions().get::<Claims<C>>().is_none() {
                 return Err(WsError::unauthorized("not authenticated"));
             }
-            match context.extensions().get::<Expiry>() {
+            match cx.extensions().get::<Expiry>() {
                 Some(Expiry(exp)) if exp <= now() => Err(WsError::unauthorized("token expired")),
                 _ => Ok(()),
             }
