@@ -130,20 +130,14 @@ async fn the_server_sees_client_disconnects() {
     let chat = client.namespace("/chat", None).await.unwrap();
 
     chat.disconnect().await.unwrap();
-    let (ns, reason) = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-        .await
-        .unwrap()
-        .unwrap();
+    let (ns, reason) = next_disconnect(&mut rx).await;
     assert_eq!(
         (ns.as_str(), reason),
         ("/chat", DisconnectReason::ClientNSDisconnect)
     );
 
     client.close().await;
-    let (ns, reason) = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-        .await
-        .unwrap()
-        .unwrap();
+    let (ns, reason) = next_disconnect(&mut rx).await;
     assert_eq!(
         (ns.as_str(), reason),
         ("/", DisconnectReason::TransportClose)
@@ -176,4 +170,14 @@ async fn dropping_every_handle_closes_the_connection() {
         .await
         .unwrap();
     assert_eq!(reason, Some(DisconnectReason::TransportClose));
+}
+
+/// The next (namespace, reason) the server's disconnect hook reported, within 5 s.
+async fn next_disconnect(
+    rx: &mut mpsc::UnboundedReceiver<(String, DisconnectReason)>,
+) -> (String, DisconnectReason) {
+    tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .expect("a disconnect within 5 s")
+        .expect("the hook's channel is open")
 }
