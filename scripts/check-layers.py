@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks gateway-core's layering (ARCHITECTURE.md, "Layers"): no import circle between
+"""Checks socketioxide-gateway's layering (ARCHITECTURE.md, "Layers"): no import circle between
 its modules, and every top-level module depends only on modules of lower layers.
 
 `--graph` prints the module graph instead; `--root DIR` checks another tree (the

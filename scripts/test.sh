@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check and every test: formatting, clippy (-D warnings), gateway-core without
+# Runs every check and every test: formatting, clippy (-D warnings), socketioxide-gateway without
 # its default features, the whole workspace's tests (unit, end-to-end over real sockets,
 # trybuild UI tests, doctests), the interop test with the official Node `socket.io-client`,
 # and the book build with its include check.
@@ -45,19 +45,19 @@ echo "node $(node --version), $(redis-server --version | cut -d' ' -f1-3), $( (n
 step "cargo fmt --all --check"
 cargo fmt --all --check
 
-step "layering: gateway-core's modules import only lower layers (ARCHITECTURE.md)"
+step "layering: socketioxide-gateway's modules import only lower layers (ARCHITECTURE.md)"
 scripts/check-layers-selftest.sh
 python3 scripts/check-layers.py
 
 step "cargo clippy --workspace --all-targets --all-features -- -D warnings"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-step "gateway-core without its default \`contracts\` feature: builds, lints, doc examples compile, no schemars or YAML writer"
-cargo build -p gateway-core --no-default-features
-cargo clippy -p gateway-core --no-default-features --features redis,metrics,jwt,testing --all-targets -- -D warnings
-cargo test -p gateway-core --no-default-features --doc
-if cargo tree -p gateway-core --no-default-features -e normal --prefix none | grep -E '^(schemars|serde_norway) '; then
-  echo "gateway-core without \`contracts\` still depends on the crates above" >&2
+step "socketioxide-gateway without its default \`contracts\` feature: builds, lints, doc examples compile, no schemars or YAML writer"
+cargo build -p socketioxide-gateway --no-default-features
+cargo clippy -p socketioxide-gateway --no-default-features --features redis,metrics,jwt,testing --all-targets -- -D warnings
+cargo test -p socketioxide-gateway --no-default-features --doc
+if cargo tree -p socketioxide-gateway --no-default-features -e normal --prefix none | grep -E '^(schemars|serde_norway) '; then
+  echo "socketioxide-gateway without \`contracts\` still depends on the crates above" >&2
   exit 1
 fi
 

@@ -25,7 +25,7 @@ pub enum AckMode {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be turned into an ack",
     label = "this return type cannot be an ack",
-    note = "a handler returns `()`, a `T: serde::Serialize`, or `Result<T, E>` where `T: Serialize` and `E: Into<gateway_core::WsError>` (implement `gateway_core::AppError` for your error type)",
+    note = "a handler returns `()`, a `T: serde::Serialize`, or `Result<T, E>` where `T: Serialize` and `E: Into<socketioxide_gateway::WsError>` (implement `socketioxide_gateway::AppError` for your error type)",
     note = "see the guide, chapter \"Acks and errors\""
 )]
 pub trait IntoAck {

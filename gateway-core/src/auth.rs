@@ -109,8 +109,8 @@ mod jwt {
     /// [`Claims<C>`]; on every guarded event, refuses a token that has expired since.
     ///
     /// ```
-    /// use gateway_core::auth::{Claims, JwtGuard, JwtKeys};
-    /// use gateway_core::prelude::*;
+    /// use socketioxide_gateway::auth::{Claims, JwtGuard, JwtKeys};
+    /// use socketioxide_gateway::prelude::*;
     ///
     /// #[derive(Deserialize)]
     /// struct UserClaims {

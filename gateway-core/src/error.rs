@@ -181,7 +181,7 @@ impl std::error::Error for WsError {}
 /// {"code": <code()>, "message": <Display>, "details": <details()>}}`.
 ///
 /// ```
-/// use gateway_core::AppError;
+/// use socketioxide_gateway::AppError;
 ///
 /// #[derive(Debug, thiserror::Error)]
 /// enum ChatError {
@@ -196,7 +196,7 @@ impl std::error::Error for WsError {}
 ///         match self {
 ///             ChatError::RoomFull(_) => "room_full",
 ///             // Errors whose text must not reach clients map to `internal`.
-///             ChatError::Db(_) => gateway_core::error::code::INTERNAL,
+///             ChatError::Db(_) => socketioxide_gateway::error::code::INTERNAL,
 ///         }
 ///     }
 /// }

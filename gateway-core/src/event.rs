@@ -22,7 +22,7 @@ pub(crate) const EXCEPTION_EVENT: &str = "exception";
 /// compiles without the `contracts` feature too).
 ///
 /// ```no_run
-/// use gateway_core::prelude::*;
+/// use socketioxide_gateway::prelude::*;
 ///
 /// #[derive(Serialize, ServerEvent)]
 /// #[event("new-message")]

@@ -54,7 +54,7 @@ pub type ContractFn = ();
 /// Turns the `fn __gateway_contract(...) { ... }` the `#[gateway]` macro generates into the
 /// [`ContractFn`] its descriptor holds: the function itself, or, without the `contracts`
 /// feature, `()` (the function, which names the contract types, is dropped unexpanded). A
-/// macro of gateway-core's, so the choice follows gateway-core's features, not the user
+/// macro of socketioxide-gateway's, so the choice follows socketioxide-gateway's features, not the user
 /// crate's; generated code calls it as `__private::contract_fn!`.
 #[cfg(feature = "contracts")]
 #[doc(hidden)]

@@ -90,8 +90,8 @@ impl<'a> GuardContext<'a> {
 /// A check run before a connection is accepted and before events are handled.
 ///
 /// ```
-/// use gateway_core::guard::{Guard, GuardContext};
-/// use gateway_core::WsError;
+/// use socketioxide_gateway::guard::{Guard, GuardContext};
+/// use socketioxide_gateway::WsError;
 ///
 /// /// Lets in only clients that send `auth: { key: "let-me-in" }`.
 /// struct ApiKey;
@@ -108,7 +108,7 @@ impl<'a> GuardContext<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a guard",
     label = "not a guard",
-    note = "a guard is a value whose type implements `gateway_core::Guard` (`check_connect` and/or `check_event`)",
+    note = "a guard is a value whose type implements `socketioxide_gateway::Guard` (`check_connect` and/or `check_event`)",
     note = "see the guide, chapter \"Guards and authentication\""
 )]
 pub trait Guard: Send + Sync + 'static {

@@ -3,7 +3,7 @@
 //! handlers.
 //!
 //! ```
-//! use gateway_core::intercept::{EventInfo, Interceptor, Outcome};
+//! use socketioxide_gateway::intercept::{EventInfo, Interceptor, Outcome};
 //!
 //! /// Logs every event with its latency.
 //! struct Timing;
@@ -59,7 +59,7 @@ pub struct Outcome<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an interceptor",
     label = "not an interceptor",
-    note = "an interceptor is a value whose type implements `gateway_core::Interceptor` (`before` and/or `after`)"
+    note = "an interceptor is a value whose type implements `socketioxide_gateway::Interceptor` (`before` and/or `after`)"
 )]
 pub trait Interceptor: Send + Sync + 'static {
     /// Before anything else runs for the event.

@@ -5,7 +5,7 @@
 //! wires every gateway into a socketioxide server at startup.
 //!
 //! ```no_run
-//! use gateway_core::prelude::*;
+//! use socketioxide_gateway::prelude::*;
 //!
 //! #[derive(Deserialize, Validate)]
 //! struct Say {
@@ -84,7 +84,7 @@ pub use providers::{Injectable, MissingProvider, Providers};
 /// The macros: `#[gateway]` on an impl block, with `#[subscribe("event")]`,
 /// `#[on_connect]`, `#[on_disconnect]` and `#[on_init]` on its methods; and
 /// `#[derive(Injectable)]` for gateway structs built from providers.
-pub use gateway_macros::{
+pub use socketioxide_gateway_macros::{
     Injectable, ServerEvent, gateway, guard, intercept, on_connect, on_disconnect, on_init,
     ordered, subscribe, throttle,
 };

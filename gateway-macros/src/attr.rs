@@ -20,7 +20,7 @@ pub(crate) struct GatewayArgs {
     pub(crate) namespace: Option<LitStr>,
     /// `ack = "..."`; without it the app's default applies.
     pub(crate) ack: Option<AckArg>,
-    /// Path of the `gateway_core` crate, for renamed dependencies.
+    /// Path of the `socketioxide_gateway` crate, for renamed dependencies.
     pub(crate) krate: Option<Path>,
     /// `emits(NewMessage, UserTyping)`: the server events the gateway sends.
     pub(crate) emits: Vec<syn::Type>,
@@ -147,8 +147,10 @@ impl GatewayArgs {
                 },
                 _ => match value.parse::<Path>() {
                     Ok(path) => args.krate = Some(path),
-                    Err(_) => errors
-                        .error_spanned_by(&value, "expected a crate path, like `\"gateway_core\"`"),
+                    Err(_) => errors.error_spanned_by(
+                        &value,
+                        "expected a crate path, like `\"socketioxide_gateway\"`",
+                    ),
                 },
             }
         }

@@ -62,8 +62,8 @@ pub(crate) fn contract_fn(
             __gw_builder.client_event(#event, &[#(#docs),*], __gw_args, __gw_ack, __gw_codes);
         }})
     });
-    // Wrapped in gateway-core's `contract_fn!`, which gives the descriptor the function, or
-    // drops it when gateway-core is built without its `contracts` feature.
+    // Wrapped in socketioxide-gateway's `contract_fn!`, which gives the descriptor the function, or
+    // drops it when socketioxide-gateway is built without its `contracts` feature.
     quote! {
         #p::contract_fn! {
         fn __gateway_contract(__gw_builder: &mut #p::ContractBuilder) {

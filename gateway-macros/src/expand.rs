@@ -1,6 +1,6 @@
-//! Code generation. It generates calls into `gateway_core::__private`, not logic: sorting
+//! Code generation. It generates calls into `socketioxide_gateway::__private`, not logic: sorting
 //! parameters, decoding, validation, acks and panics are handled by ordinary, tested Rust
-//! in gateway-core, compiled once rather than once per handler.
+//! in socketioxide-gateway, compiled once rather than once per handler.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -43,13 +43,13 @@ pub(crate) fn gateway(args: TokenStream, input: TokenStream) -> TokenStream {
     output
 }
 
-/// `gateway_core::__private`, or the same under a renamed crate (`crate = "..."`). Every
+/// `socketioxide_gateway::__private`, or the same under a renamed crate (`crate = "..."`). Every
 /// path generated code names starts with it; the code calls it `p`.
 fn private_path(args: &GatewayArgs) -> TokenStream {
     let krate: Path = args
         .krate
         .clone()
-        .unwrap_or_else(|| syn::parse_quote!(::gateway_core));
+        .unwrap_or_else(|| syn::parse_quote!(::socketioxide_gateway));
     quote!(#krate::__private)
 }
 
@@ -288,7 +288,7 @@ fn register_handler(p: &TokenStream, self_ty: &syn::Type, handler: &Handler<'_>)
         <#self_ty>::#method(&*__gw_this, #(#args),*).await
     };
     // A `Result` (however its type is spelled) is passed on, any other value wrapped: the
-    // type decides, through `ack::kind` in gateway-core.
+    // type decides, through `ack::kind` in socketioxide-gateway.
     let body = match handler.output {
         Output::Unit => call,
         Output::Typed(_) => quote! {

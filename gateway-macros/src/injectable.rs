@@ -31,7 +31,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     let ident = &input.ident;
-    let p = quote!(::gateway_core::__private);
+    let p = quote!(::socketioxide_gateway::__private);
     let get = |ty: &syn::Type| quote_spanned!(ty.span()=> providers.get::<#ty>()?);
     let body = match &data.fields {
         Fields::Named(fields) => {

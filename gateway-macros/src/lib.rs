@@ -1,5 +1,5 @@
-//! Procedural macros of `gateway-core`. Depend on `gateway-core`, which re-exports them;
-//! generated code names only `::gateway_core::__private` paths.
+//! Procedural macros of `socketioxide-gateway`. Depend on `socketioxide-gateway`, which re-exports them;
+//! generated code names only `::socketioxide_gateway::__private` paths.
 //!
 //! The pipeline: [`attr`] parses the attribute arguments, [`model`] builds a typed model
 //! of the impl block while collecting every error into an [`errors::Errors`], [`check`]
@@ -10,7 +10,7 @@
 //!
 //! The macros read syntax only. What a parameter is (an extractor or a payload) and what a
 //! return value acks (a `Result` or a value) are decided by the types' traits, in
-//! gateway-core (`extract/param.rs`, `ack.rs`), so renamed imports and aliases work.
+//! socketioxide-gateway (`extract/param.rs`, `ack.rs`), so renamed imports and aliases work.
 
 use proc_macro::TokenStream;
 
@@ -27,7 +27,7 @@ mod server_event;
 /// Turns an inherent `impl` block into a gateway on a Socket.IO namespace.
 ///
 /// ```
-/// use gateway_core::prelude::*;
+/// use socketioxide_gateway::prelude::*;
 ///
 /// #[derive(Deserialize, Validate)]
 /// struct SendMessage {

@@ -19,7 +19,7 @@ pub(crate) const INTERCEPT: &str = "intercept";
 /// Parameter attribute forcing a parameter to be an extractor.
 pub(crate) const EXTRACT: &str = "extract";
 
-/// The most parameters a `#[subscribe]` handler takes after `&self`: gateway-core has
+/// The most parameters a `#[subscribe]` handler takes after `&self`: socketioxide-gateway has
 /// `event_args1` to `event_args12`.
 pub(crate) const MAX_EVENT_PARAMS: usize = 12;
 

@@ -49,7 +49,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         return Ok(TokenStream::new());
     };
     let ident = &input.ident;
-    let krate = krate.unwrap_or_else(|| syn::parse_quote!(::gateway_core));
+    let krate = krate.unwrap_or_else(|| syn::parse_quote!(::socketioxide_gateway));
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         #[automatically_derived]
@@ -62,7 +62,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 const EXPECTED_NAME: &str =
     "expected the event name as a string literal: `#[event(\"new-message\")]`";
 
-/// `"name"` or `"name", crate = "::path"` (for a renamed `gateway-core` dependency).
+/// `"name"` or `"name", crate = "::path"` (for a renamed `socketioxide-gateway` dependency).
 struct EventArgs {
     name: syn::LitStr,
     krate: Option<syn::Path>,

@@ -1,6 +1,6 @@
 //! Compile-time diagnostics: one `fail/` file per error the macros can emit, with its
 //! `.stderr` snapshot, and `pass/` files for the accepted shapes.
-//! Regenerate snapshots with `TRYBUILD=overwrite cargo test -p gateway-macros --test ui`
+//! Regenerate snapshots with `TRYBUILD=overwrite cargo test -p socketioxide-gateway-macros --test ui`
 //! and review the diff.
 
 #[test]

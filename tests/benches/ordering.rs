@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use gateway_core::prelude::*;
-use gateway_core::testing::{NsClient, TestServer};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::{NsClient, TestServer};
 
 #[derive(Default)]
 struct Bench;

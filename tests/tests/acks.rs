@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use gateway_core::contract::Shape;
-use gateway_core::prelude::SocketRef as Sock;
-use gateway_core::prelude::*;
-use gateway_core::testing::{NsClient, TestServer};
 use serde_json::json;
+use socketioxide_gateway::contract::Shape;
+use socketioxide_gateway::prelude::SocketRef as Sock;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::{NsClient, TestServer};
 
 #[derive(Debug, Deserialize, Validate)]
 struct Signup {
@@ -48,7 +48,7 @@ impl AppError for ShopError {
     fn code(&self) -> &'static str {
         match self {
             ShopError::OutOfStock { .. } => "out_of_stock",
-            ShopError::Database => gateway_core::error::code::INTERNAL,
+            ShopError::Database => socketioxide_gateway::error::code::INTERNAL,
         }
     }
 

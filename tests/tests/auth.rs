@@ -4,8 +4,8 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use example_auth::{UserClaims, issue_token};
-use gateway_core::testing::{NsClient, TestClient, TestClientError, TestServer};
 use serde_json::json;
+use socketioxide_gateway::testing::{NsClient, TestClient, TestClientError, TestServer};
 
 const SECRET: &str = "test-secret";
 

@@ -12,8 +12,8 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use gateway_core::testing::{Arg, NsClient, TestClient, TestClientError, TestServer};
 use serde_json::{Value, json};
+use socketioxide_gateway::testing::{Arg, NsClient, TestClient, TestClientError, TestServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;

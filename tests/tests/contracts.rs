@@ -6,10 +6,10 @@
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use gateway_core::contract::{ContractInfo, Shape};
-use gateway_core::prelude::*;
-use gateway_core::{Args, Contracts};
 use serde_json::json;
+use socketioxide_gateway::contract::{ContractInfo, Shape};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::{Args, Contracts};
 
 /// A chat message as clients send it.
 #[derive(Deserialize, Validate, JsonSchema)]

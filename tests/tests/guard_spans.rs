@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
-use gateway_core::prelude::*;
-use gateway_core::testing::TestServer;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::TestServer;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -74,7 +74,7 @@ impl Spans {
 async fn event_guards_log_inside_their_events_span() {
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new("info,gateway_core::event=debug"))
+        .with_env_filter(EnvFilter::new("info,socketioxide_gateway::event=debug"))
         .with_writer(captured.clone())
         .with_ansi(false)
         .finish();

@@ -2,9 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use gateway_core::prelude::*;
-use gateway_core::testing::{TestClient, TestClientError, TestServer};
 use serde_json::json;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::{TestClient, TestClientError, TestServer};
 
 /// The role a connection guard learnt from the handshake, kept in the socket's extensions.
 #[derive(Clone, Debug, PartialEq)]
@@ -167,7 +167,7 @@ async fn server() -> TestServer {
 async fn connect(
     server: &TestServer,
     key: Option<&str>,
-) -> Result<gateway_core::testing::NsClient, TestClientError> {
+) -> Result<socketioxide_gateway::testing::NsClient, TestClientError> {
     let client = TestClient::connect(&server.url()).await?;
     client
         .namespace("/admin", key.map(|key| json!({ "key": key })))

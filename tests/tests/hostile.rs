@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::future::join_all;
-use gateway_core::testing::{Arg, NsClient, TestClient, TestClientError, TestServer};
-use gateway_core::{Auth, prelude::*};
 use serde_json::json;
+use socketioxide_gateway::testing::{Arg, NsClient, TestClient, TestClientError, TestServer};
+use socketioxide_gateway::{Auth, prelude::*};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{sleep, timeout};

@@ -16,9 +16,9 @@ use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
-use gateway_core::prelude::*;
-use gateway_core::testing::TestServer;
 use gateway_tests::process::run_bounded;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::TestServer;
 
 /// Each client's whole run must finish within this.
 const RUN_TIMEOUT: Duration = Duration::from_secs(90);

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use gateway_core::testing::TestServer;
 use gateway_tests::process::{Run as NodeRun, run_bounded};
+use socketioxide_gateway::testing::TestServer;
 
 /// The whole `node --test` run must finish within this.
 const NODE_TIMEOUT: Duration = Duration::from_secs(60);

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use gateway_core::prelude::*;
-use gateway_core::testing::TestServer;
 use gateway_tests::process::{Run, run_bounded};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::TestServer;
 
 #[derive(Default)]
 struct Echo;

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
-use gateway_core::testing::TestServer;
 use gateway_tests::process::run_bounded;
+use socketioxide_gateway::testing::TestServer;
 
 /// A whole `tsc` run must finish within this.
 const TSC_TIMEOUT: Duration = Duration::from_secs(120);

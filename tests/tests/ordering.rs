@@ -3,10 +3,10 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use gateway_core::intercept::{EventInfo, Interceptor, Outcome};
-use gateway_core::prelude::*;
-use gateway_core::testing::TestServer;
 use serde_json::json;
+use socketioxide_gateway::intercept::{EventInfo, Interceptor, Outcome};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::TestServer;
 
 #[derive(Default)]
 struct Log(Mutex<Vec<u32>>);

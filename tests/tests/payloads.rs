@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use gateway_core::prelude::*;
-use gateway_core::testing::{Arg, TestServer};
 use serde_json::json;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::{Arg, TestServer};
 
 #[derive(Default)]
 struct Files;
@@ -131,12 +131,12 @@ struct Spread;
 #[gateway(namespace = "/spread", ack = "nestjs")]
 impl Spread {
     #[subscribe("all")]
-    async fn all(&self, args: gateway_core::Args) -> gateway_core::Args {
+    async fn all(&self, args: socketioxide_gateway::Args) -> socketioxide_gateway::Args {
         args
     }
 
     #[subscribe("back")]
-    async fn back(&self, socket: SocketRef, args: gateway_core::Args) {
+    async fn back(&self, socket: SocketRef, args: socketioxide_gateway::Args) {
         socket.emit("back", &args).ok();
     }
 }

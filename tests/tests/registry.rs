@@ -4,10 +4,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use gateway_core::prelude::*;
-use gateway_core::testing::TestServer;
-use gateway_core::{Inject, StartupError};
 use serde_json::json;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::TestServer;
+use socketioxide_gateway::{Inject, StartupError};
 
 // ---- two gateways on one namespace ----
 
@@ -380,7 +380,7 @@ async fn shutdown_disconnects_every_client() {
 
 #[tokio::test]
 async fn the_gateways_mount_into_an_existing_axum_router() {
-    use gateway_core::testing::TestClient;
+    use socketioxide_gateway::testing::TestClient;
 
     let gateways = GatewayApp::explicit()
         .link::<PingGateway>()
@@ -431,7 +431,7 @@ async fn the_gateways_mount_into_an_existing_axum_router() {
 
 #[tokio::test]
 async fn ping_settings_reach_the_engine_io_handshake() {
-    use gateway_core::testing::TestClient;
+    use socketioxide_gateway::testing::TestClient;
 
     let server = TestServer::start(
         GatewayApp::explicit()
@@ -467,7 +467,9 @@ struct Notifier {
 
 impl Notifier {
     /// Built at startup, from the server handle and the channel provided before it.
-    fn build(providers: &gateway_core::Providers) -> Result<Self, gateway_core::MissingProvider> {
+    fn build(
+        providers: &socketioxide_gateway::Providers,
+    ) -> Result<Self, socketioxide_gateway::MissingProvider> {
         Ok(Notifier {
             io: providers.get::<SocketIo>()?,
             channel: providers.get::<&'static str>()?,

@@ -18,8 +18,8 @@ use axum::Router;
 use axum::extract::{Json, Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
-use gateway_core::auth::{JwtGuard, JwtKeys};
-use gateway_core::prelude::*;
+use socketioxide_gateway::auth::{JwtGuard, JwtKeys};
+use socketioxide_gateway::prelude::*;
 
 // ANCHOR: claims
 /// What the token says about its holder.

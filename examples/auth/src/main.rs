@@ -1,7 +1,7 @@
 //! Run with: `cargo run -p example-auth` (127.0.0.1:3000; set `PORT`, and `JWT_SECRET` in
 //! anything but a demo).
 
-use gateway_core::BoxError;
+use socketioxide_gateway::BoxError;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {

@@ -15,8 +15,8 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use gateway_core::prelude::*;
 use serde_json::Value;
+use socketioxide_gateway::prelude::*;
 
 /// The token a client must present (`io(url, { auth: { token } })`), when set.
 #[derive(Debug, Clone, Default)]

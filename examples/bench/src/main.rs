@@ -4,7 +4,7 @@
 //! - `BENCH_EVENTS`: `contract` (default: `echo`, `join`, `broadcast`), `1` (`echo`
 //!   only) or `30` (`echo` and 29 more), for the per-connection memory comparison.
 
-use gateway_core::BoxError;
+use socketioxide_gateway::BoxError;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {

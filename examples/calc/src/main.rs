@@ -2,7 +2,7 @@
 //!
 //! `socket.emit("calc:add", 2, 3, (ack) => ...)` acks `{"ok": true, "data": 5}`.
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 // ANCHOR: gateway
 /// A gateway without dependencies: `Default` is enough for the app to build it.
@@ -28,8 +28,8 @@ async fn main() -> Result<(), BoxError> {
 
 #[cfg(test)]
 mod tests {
-    use gateway_core::testing::TestServer;
     use serde_json::json;
+    use socketioxide_gateway::testing::TestServer;
 
     use super::*;
 

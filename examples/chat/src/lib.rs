@@ -35,9 +35,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
-use gateway_core::contract::ContractInfo;
-use gateway_core::prelude::*;
-use gateway_core::socketioxide::socket::Sid;
+use socketioxide_gateway::contract::ContractInfo;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::socketioxide::socket::Sid;
 use validator::{ValidationError, ValidationErrors};
 
 pub mod web;
@@ -258,11 +258,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Logs every chat event with its outcome and latency, without touching the handlers.
 pub struct EventLog;
 
-impl gateway_core::Interceptor for EventLog {
+impl socketioxide_gateway::Interceptor for EventLog {
     fn after(
         &self,
-        event: &gateway_core::intercept::EventInfo<'_>,
-        outcome: &gateway_core::intercept::Outcome<'_>,
+        event: &socketioxide_gateway::intercept::EventInfo<'_>,
+        outcome: &socketioxide_gateway::intercept::Outcome<'_>,
     ) {
         match outcome.result {
             Ok(()) => {

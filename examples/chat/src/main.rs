@@ -1,6 +1,6 @@
 //! Run with: `cargo run -p example-chat` (listens on 127.0.0.1:3000; set `PORT` to change it).
 
-use gateway_core::BoxError;
+use socketioxide_gateway::BoxError;
 
 // ANCHOR: main
 #[tokio::main]

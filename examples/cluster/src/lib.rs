@@ -28,9 +28,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use gateway_core::DefaultAdapter;
-use gateway_core::prelude::*;
-use gateway_core::socketioxide::operators::BroadcastOperators;
+use socketioxide_gateway::DefaultAdapter;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::socketioxide::operators::BroadcastOperators;
 
 /// The namespace of this example.
 pub const NAMESPACE: &str = "/cluster";

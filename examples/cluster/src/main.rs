@@ -6,7 +6,7 @@
 
 use std::process::{Child, Command};
 
-use gateway_core::BoxError;
+use socketioxide_gateway::BoxError;
 
 const NODES: [(&str, u16); 2] = [("a", 3001), ("b", 3002)];
 const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
@@ -34,8 +34,8 @@ async fn main() -> Result<(), BoxError> {
     }
     // ANCHOR_END: node
     // The supervisor: one child process per node, all on the same Redis.
-    let redis =
-        std::env::var(gateway_core::REDIS_URL_ENV).unwrap_or_else(|_| DEFAULT_REDIS.to_owned());
+    let redis = std::env::var(socketioxide_gateway::REDIS_URL_ENV)
+        .unwrap_or_else(|_| DEFAULT_REDIS.to_owned());
     // Ctrl-C reaches the children too (same process group): the supervisor only waits for
     // them to drain and exit.
     tokio::spawn(async {
@@ -48,7 +48,7 @@ async fn main() -> Result<(), BoxError> {
     for (node, port) in NODES {
         let child = Command::new(&exe)
             .args(["--node", node, "--port", &port.to_string()])
-            .env(gateway_core::REDIS_URL_ENV, &redis)
+            .env(socketioxide_gateway::REDIS_URL_ENV, &redis)
             .spawn()?;
         tracing::info!(node, port, pid = child.id(), "node started");
         children.push(child);

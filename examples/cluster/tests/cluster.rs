@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use gateway_core::testing::{NsClient, TestClient};
 use gateway_tests::process::{Output, Run, kill, run_bounded};
 use gateway_tests::services::{Nginx, Redis, free_port, http, wait_for_port};
 use serde_json::{Value, json};
+use socketioxide_gateway::testing::{NsClient, TestClient};
 
 /// One node: `example-cluster --node NAME --port PORT`.
 struct Node {
@@ -35,12 +35,12 @@ impl Node {
             .args(["--node", name, "--port", &port.to_string()])
             .env("RUST_LOG", log_filter)
             .env("NO_COLOR", "1")
-            .env_remove(gateway_core::REDIS_URL_ENV)
+            .env_remove(socketioxide_gateway::REDIS_URL_ENV)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if let Some(url) = redis {
-            command.env(gateway_core::REDIS_URL_ENV, url);
+            command.env(socketioxide_gateway::REDIS_URL_ENV, url);
         }
         let mut child = command
             .spawn()
@@ -511,7 +511,7 @@ fn an_unreachable_redis_fails_startup_with_a_clear_error() {
     let out = Command::new(env!("CARGO_BIN_EXE_example-cluster"))
         .args(["--node", "a", "--port", &free_port().to_string()])
         .env(
-            gateway_core::REDIS_URL_ENV,
+            socketioxide_gateway::REDIS_URL_ENV,
             format!("redis://:hunter2@127.0.0.1:{closed}"),
         )
         .env("NO_COLOR", "1")
@@ -538,7 +538,7 @@ fn an_unreachable_redis_fails_startup_with_a_clear_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_gets_a_tracing_span_with_its_outcome_and_latency() {
-    let node = Node::start_with("a", None, "info,gateway_core::event=debug");
+    let node = Node::start_with("a", None, "info,socketioxide_gateway::event=debug");
     let socket = node.socket().await;
     ok(&socket, "whoami", json!([])).await;
     let bad = socket.call("room-size", json!("")).await.expect("ack");

@@ -25,9 +25,9 @@
 
 use std::time::Duration;
 
-use gateway_core::prelude::*;
-use gateway_core::{Args, GatewayApp};
 use serde_json::Value;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::{Args, GatewayApp};
 
 /// The event emitted to every socket right after it joins a namespace.
 pub const AUTH: &str = "auth";

@@ -20,7 +20,7 @@
 //! The protocol it implements is described in the crate docs (`src/lib.rs`).
 
 use example_conformance::{Settings, app_with};
-use gateway_core::BoxError;
+use socketioxide_gateway::BoxError;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {

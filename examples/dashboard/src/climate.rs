@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 use crate::home::{DashboardError, Home, ROOMS, Thermostat, room_exists};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::climate::{ClimateAction, ClimateUpdate};

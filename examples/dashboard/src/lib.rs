@@ -24,8 +24,8 @@
 
 use std::time::Duration;
 
-use gateway_core::contract::ContractInfo;
-use gateway_core::prelude::*;
+use socketioxide_gateway::contract::ContractInfo;
+use socketioxide_gateway::prelude::*;
 
 pub mod climate;
 pub mod home;

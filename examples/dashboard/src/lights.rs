@@ -1,6 +1,6 @@
 //! `/lights`: the lighting feature.
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 use crate::home::{DashboardError, Home, Light, ROOMS, room_exists};
 

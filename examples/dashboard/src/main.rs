@@ -2,7 +2,7 @@
 //! (`PORT` changes the port; `SOCKET_IO_CLIENT_DIR=tests/interop/node_modules/socket.io-client/dist`
 //! serves the page's Socket.IO client locally instead of from the socket.io CDN).
 
-use gateway_core::BoxError;
+use socketioxide_gateway::BoxError;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {

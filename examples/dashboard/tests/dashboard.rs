@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use example_dashboard::{ClientBundle, Options};
-use gateway_core::testing::{NsClient, TestServer};
 use serde_json::{Value, json};
+use socketioxide_gateway::testing::{NsClient, TestServer};
 
 /// The dashboard with sensor readings far apart (a test that wants them sets its own).
 async fn dashboard() -> TestServer {

@@ -1,6 +1,6 @@
 //! The chapter "Troubleshooting clients".
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 // ANCHOR: token-guard
 /// Lets in only clients whose CONNECT carries `auth: { token: "good" }`.

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
-use gateway_core::prelude::*;
-use gateway_core::{BuiltApp, GatewayConfig, Shutdown};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::{BuiltApp, GatewayConfig, Shutdown};
 
 // ANCHOR: minimal
 /// The smallest gateway: no dependencies (so `Default` builds it), one event, and no

@@ -2,9 +2,9 @@
 
 use std::sync::Mutex;
 
-use gateway_core::extract::{FromParts, Parts};
-use gateway_core::prelude::*;
-use gateway_core::socketioxide::adapter::Adapter;
+use socketioxide_gateway::extract::{FromParts, Parts};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::socketioxide::adapter::Adapter;
 
 /// Who is behind a socket, stored in its extensions by `login`.
 #[derive(Debug, Clone)]

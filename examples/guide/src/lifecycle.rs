@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use gateway_core::prelude::*;
-use gateway_core::socketioxide::socket::Sid;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::socketioxide::socket::Sid;
 
 /// Who is in the lobby, by socket.
 #[derive(Debug, Default)]

@@ -1,6 +1,6 @@
 //! The chapter "Coming from NestJS": the gateways of the NestJS guides, ported.
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 // ANCHOR: events-gateway
 /// NestJS's `EventsGateway`: `@SubscribeMessage('message')` with `@MessageBody()` and

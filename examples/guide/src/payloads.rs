@@ -1,8 +1,8 @@
 //! The chapter "Payloads and validation".
 
 use bytes::Bytes;
-use gateway_core::Args;
-use gateway_core::prelude::*;
+use socketioxide_gateway::Args;
+use socketioxide_gateway::prelude::*;
 use validator::ValidationError;
 
 // ANCHOR: validated

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 // ANCHOR: clock
 /// A dependency as a trait, so that tests can provide another one.

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use gateway_core::prelude::*;
-use gateway_core::socketioxide::BroadcastError;
-use gateway_core::socketioxide::socket::Sid;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::socketioxide::BroadcastError;
+use socketioxide_gateway::socketioxide::socket::Sid;
 
 /// The ack of `join-room`.
 #[derive(Debug, Serialize, JsonSchema)]

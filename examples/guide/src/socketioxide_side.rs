@@ -1,15 +1,15 @@
 //! The chapter "Coming from socketioxide": the same echo namespace, by hand and as a
 //! gateway.
 
-use gateway_core::prelude::*;
-use gateway_core::socketioxide::extract::{AckSender, Data, SocketRef as RawSocketRef};
-use gateway_core::socketioxide::layer::SocketIoLayer;
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::socketioxide::extract::{AckSender, Data, SocketRef as RawSocketRef};
+use socketioxide_gateway::socketioxide::layer::SocketIoLayer;
 
 // ANCHOR: by-hand
 /// socketioxide by hand: handlers registered on each connection, the ack sent explicitly,
 /// and a payload that does not decode silently skips the handler (no ack at all).
 pub fn by_hand() -> SocketIoLayer {
-    let (layer, io) = gateway_core::socketioxide::SocketIo::new_layer();
+    let (layer, io) = socketioxide_gateway::socketioxide::SocketIo::new_layer();
     io.ns("/echo", async |socket: RawSocketRef| {
         socket.on(
             "say",

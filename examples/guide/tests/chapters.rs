@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use gateway_core::GatewayApp;
-use gateway_core::testing::{NsClient, TestServer};
 use serde_json::{Value, json};
+use socketioxide_gateway::GatewayApp;
+use socketioxide_gateway::testing::{NsClient, TestServer};
 
 async fn start(app: GatewayApp) -> TestServer {
     TestServer::start(app).await.expect("the app starts")
@@ -15,7 +15,11 @@ async fn socket(server: &TestServer, namespace: &str) -> NsClient {
     server.socket(namespace).await.expect("connects")
 }
 
-async fn call(socket: &NsClient, event: &str, args: impl gateway_core::testing::IntoArgs) -> Value {
+async fn call(
+    socket: &NsClient,
+    event: &str,
+    args: impl socketioxide_gateway::testing::IntoArgs,
+) -> Value {
     socket.call(event, args).await.expect("an ack")
 }
 
@@ -50,7 +54,7 @@ mod gateways {
 
     // ANCHOR: duplicate
     mod clash {
-        use gateway_core::prelude::*;
+        use socketioxide_gateway::prelude::*;
 
         #[derive(Default)]
         pub(crate) struct First;
@@ -116,7 +120,7 @@ mod handlers {
 mod payloads {
     use super::*;
     use bytes::Bytes;
-    use gateway_core::Arg;
+    use socketioxide_gateway::Arg;
 
     fn order() -> Value {
         json!({

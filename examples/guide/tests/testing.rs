@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use example_guide::providers::{Clock, TicketsGateway};
-use gateway_core::GatewayApp;
-use gateway_core::testing::{TestClient, TestClientError, TestServer};
 use serde_json::json;
+use socketioxide_gateway::GatewayApp;
+use socketioxide_gateway::testing::{TestClient, TestClientError, TestServer};
 
 // ANCHOR: first-test
 #[tokio::test]

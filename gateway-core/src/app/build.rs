@@ -62,7 +62,7 @@ impl GatewayApp {
         #[cfg(not(feature = "metrics"))]
         if let Some(path) = &config.metrics_path {
             return Err(StartupError::Metrics(format!(
-                "metrics at `{path}` need gateway-core's `metrics` feature"
+                "metrics at `{path}` need socketioxide-gateway's `metrics` feature"
             )));
         }
         let descriptors = registry::collect(from_inventory, &linked);

@@ -52,7 +52,7 @@ impl GatewayApp {
     /// `true`:
     ///
     /// ```no_run
-    /// # use gateway_core::prelude::*;
+    /// # use socketioxide_gateway::prelude::*;
     /// # async fn run() -> Result<(), BoxError> {
     /// let app = GatewayApp::new();
     /// if app.export_contracts_if_asked()? {

@@ -70,7 +70,7 @@ pub enum StartupError {
     Metrics(String),
     /// A Redis URL was given to a build without the `redis` feature.
     #[error(
-        "a Redis URL was given ({url}) but gateway-core was built without its `redis` feature: enable it (gateway-core = {{ features = [\"redis\"] }}), or unset {REDIS_URL_ENV}"
+        "a Redis URL was given ({url}) but socketioxide-gateway was built without its `redis` feature: enable it (socketioxide-gateway = {{ features = [\"redis\"] }}), or unset {REDIS_URL_ENV}"
     )]
     RedisNotEnabled {
         /// The URL, its password hidden.

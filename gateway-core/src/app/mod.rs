@@ -44,7 +44,7 @@ type ProviderFn = Box<dyn FnOnce(&mut Providers) -> Result<(), StartupError> + S
 /// The application: gateways, providers and settings, turned into a running server.
 ///
 /// ```no_run
-/// use gateway_core::prelude::*;
+/// use socketioxide_gateway::prelude::*;
 ///
 /// # async fn run() -> Result<(), BoxError> {
 /// GatewayApp::new()
@@ -112,7 +112,7 @@ impl GatewayApp {
     /// gateways; an `Err` (a missing provider) fails startup.
     ///
     /// ```
-    /// use gateway_core::prelude::*;
+    /// use socketioxide_gateway::prelude::*;
     ///
     /// /// Tells a user's sockets, from anywhere: a handler, an HTTP route, a task.
     /// #[derive(Clone)]

@@ -3,8 +3,8 @@
 //! that goes out as several ack arguments.
 //!
 //! ```
-//! use gateway_core::prelude::*;
-//! use gateway_core::Args;
+//! use socketioxide_gateway::prelude::*;
+//! use socketioxide_gateway::Args;
 //!
 //! #[derive(Default)]
 //! struct Echo;

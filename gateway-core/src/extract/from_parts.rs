@@ -19,7 +19,7 @@ use crate::error::WsError;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor",
     label = "not an extractor",
-    note = "extractors are `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, or your own type implementing `gateway_core::extract::FromParts`; `Auth<T>` is an `#[on_connect]` parameter and `DisconnectReason` an `#[on_disconnect]` one",
+    note = "extractors are `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, or your own type implementing `socketioxide_gateway::extract::FromParts`; `Auth<T>` is an `#[on_connect]` parameter and `DisconnectReason` an `#[on_disconnect]` one",
     note = "see the guide, chapter \"Handlers and extractors\""
 )]
 pub trait FromParts<A: Adapter>: Sized {

@@ -45,7 +45,7 @@ hook_param!(
     ConnectParam,
     from_connect,
     "`{Self}` cannot be a parameter of an `#[on_connect]` hook",
-    "`#[on_connect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `Auth<T>`, or your own type implementing `gateway_core::extract::FromParts`): a hook has no event arguments to decode",
+    "`#[on_connect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `Auth<T>`, or your own type implementing `socketioxide_gateway::extract::FromParts`): a hook has no event arguments to decode",
     "`DisconnectReason` is only available in `#[on_disconnect]` methods"
 );
 
@@ -54,7 +54,7 @@ hook_param!(
     DisconnectParam,
     from_disconnect,
     "`{Self}` cannot be a parameter of an `#[on_disconnect]` hook",
-    "`#[on_disconnect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `DisconnectReason`, or your own type implementing `gateway_core::extract::FromParts`): a hook has no event arguments to decode",
+    "`#[on_disconnect]` methods take extractors only (`SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `DisconnectReason`, or your own type implementing `socketioxide_gateway::extract::FromParts`): a hook has no event arguments to decode",
     "`Auth<T>` is only available in `#[on_connect]` methods"
 );
 

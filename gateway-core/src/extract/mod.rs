@@ -3,7 +3,7 @@
 //! (any `Deserialize` type, [`Valid<T>`], binary `Bytes`, [`Args`]).
 //!
 //! A parameter's *type* says how it gets its value; its name does not matter (a
-//! `use gateway_core::prelude::SocketRef as Sock;` changes nothing):
+//! `use socketioxide_gateway::prelude::SocketRef as Sock;` changes nothing):
 //! - **extractors** implement [`FromParts`]: `SocketRef`, `SocketIo`, [`Inject<T>`],
 //!   `Claims<C>`, and your own types. [`Auth<T>`] (in `#[on_connect]`) and
 //!   `DisconnectReason` (in `#[on_disconnect]`) are hook parameters only;

@@ -52,7 +52,7 @@ pub struct Extract<T>(pub T);
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of a `#[subscribe]` handler",
     label = "neither a payload nor an extractor",
-    note = "a payload is any `serde::Deserialize` type, `Valid<T>` (with `T: Deserialize + validator::Validate`), `bytes::Bytes` or `Args`; an extractor is `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, or your own type implementing `gateway_core::extract::FromParts`",
+    note = "a payload is any `serde::Deserialize` type, `Valid<T>` (with `T: Deserialize + validator::Validate`), `bytes::Bytes` or `Args`; an extractor is `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, or your own type implementing `socketioxide_gateway::extract::FromParts`",
     note = "`Auth<T>` is only available in `#[on_connect]` methods, `DisconnectReason` only in `#[on_disconnect]` methods",
     note = "see the guide, chapter \"Handlers and extractors\""
 )]

@@ -12,7 +12,7 @@ use crate::error::{WsError, sanitize_decode_error};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a payload parameter",
     label = "not a payload type",
-    note = "a payload parameter is any `serde::Deserialize` type, `Valid<T>` (T: Deserialize + validator::Validate), or `bytes::Bytes`; an extractor of your own implements `gateway_core::extract::FromParts`",
+    note = "a payload parameter is any `serde::Deserialize` type, `Valid<T>` (T: Deserialize + validator::Validate), or `bytes::Bytes`; an extractor of your own implements `socketioxide_gateway::extract::FromParts`",
     note = "see the guide, chapter \"Payloads and validation\""
 )]
 pub trait Payload: Sized {

@@ -13,7 +13,7 @@ use crate::error::WsError;
 /// sees the value.
 ///
 /// ```
-/// use gateway_core::prelude::*;
+/// use socketioxide_gateway::prelude::*;
 ///
 /// #[derive(Deserialize, Validate)]
 /// struct SendMessage {

@@ -7,7 +7,7 @@ use socketioxide::socket::Sid;
 use crate::error::WsError;
 
 /// The event's `tracing` span and its dispatch time. Only built when the span is enabled
-/// (`gateway_core::event` at DEBUG); events carry `None` otherwise, which keeps the spawned
+/// (`socketioxide_gateway::event` at DEBUG); events carry `None` otherwise, which keeps the spawned
 /// future small.
 pub(crate) struct EventSpan {
     span: tracing::Span,
@@ -22,7 +22,7 @@ impl EventSpan {
         sid: Sid,
     ) -> Option<Box<Self>> {
         let span = tracing::debug_span!(
-            target: "gateway_core::event",
+            target: "socketioxide_gateway::event",
             "event",
             namespace,
             event,
@@ -58,6 +58,6 @@ impl EventSpan {
         let latency = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
         self.span.record("outcome", outcome);
         self.span.record("latency_us", latency);
-        tracing::debug!(target: "gateway_core::event", parent: &self.span, outcome, latency_us = latency, "event handled");
+        tracing::debug!(target: "socketioxide_gateway::event", parent: &self.span, outcome, latency_us = latency, "event handled");
     }
 }

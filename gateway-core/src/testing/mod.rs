@@ -2,7 +2,7 @@
 //! [`TestServer`], talk to it with [`TestClient`], a protocol-level Socket.IO v5 /
 //! Engine.IO v4 client over WebSocket.
 //!
-//! Enable with `gateway-core = { version = "...", features = ["testing"] }` in
+//! Enable with `socketioxide-gateway = { version = "...", features = ["testing"] }` in
 //! `[dev-dependencies]`.
 //!
 //! [`TestClient`] opens one Engine.IO connection; [`TestClient::namespace`] joins a namespace
@@ -15,7 +15,7 @@
 //! [`TestClientError::Timeout`] says what was being waited for.
 //!
 //! ```no_run
-//! use gateway_core::testing::{TestClient, TestClientError};
+//! use socketioxide_gateway::testing::{TestClient, TestClientError};
 //! use serde_json::json;
 //!
 //! # async fn demo() -> Result<(), TestClientError> {

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use gateway_core::testing::{Arg, IntoArgs, TestClient, TestClientError};
 use serde_json::{Value, json};
 use socketioxide::extract::{AckSender, Data, SocketRef};
+use socketioxide_gateway::testing::{Arg, IntoArgs, TestClient, TestClientError};
 
 use crate::server::{base, echo_server, serve};
 

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use gateway_core::testing::{TestClient, TestClientError};
 use serde_json::json;
 use socketioxide::extract::SocketRef;
 use socketioxide::socket::DisconnectReason;
+use socketioxide_gateway::testing::{TestClient, TestClientError};
 use tokio::sync::mpsc;
 
 use crate::server::{base, serve};

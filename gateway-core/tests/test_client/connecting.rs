@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use gateway_core::testing::{TestClient, TestClientError};
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
 use socketioxide::extract::{AckSender, SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
+use socketioxide_gateway::testing::{TestClient, TestClientError};
 
 use crate::server::{base, echo_server, serve, serve_with};
 

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use gateway_core::testing::{TestClient, TestClientError};
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
 use socketioxide::extract::{Data, SocketRef};
+use socketioxide_gateway::testing::{TestClient, TestClientError};
 
 use crate::server::{base, echo_server, serve, serve_with};
 

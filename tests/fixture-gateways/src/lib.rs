@@ -2,7 +2,7 @@
 //!
 //! Two things are tested with it: the explicit way to pull a library's gateways into an
 //! app (`GatewayApp::link::<LibGateway>()`), and macro hygiene: this crate depends on
-//! `gateway-core` under another name (`gw`, hence `crate = "::gw"`) and the module below
+//! `socketioxide-gateway` under another name (`gw`, hence `crate = "::gw"`) and the module below
 //! has no implicit prelude, so generated code must spell every path absolutely.
 
 pub mod hygiene {

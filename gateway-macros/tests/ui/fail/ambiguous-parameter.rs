@@ -1,5 +1,5 @@
-use gateway_core::extract::{FromParts, Parts};
-use gateway_core::prelude::*;
+use socketioxide_gateway::extract::{FromParts, Parts};
+use socketioxide_gateway::prelude::*;
 
 #[derive(Default)]
 struct Chat;
@@ -8,7 +8,7 @@ struct Chat;
 #[derive(Deserialize)]
 struct Locale(String);
 
-impl<A: gateway_core::socketioxide::adapter::Adapter> FromParts<A> for Locale {
+impl<A: socketioxide_gateway::socketioxide::adapter::Adapter> FromParts<A> for Locale {
     fn from_parts(_: &mut Parts<'_, A>) -> Result<Self, WsError> {
         Ok(Locale("en".into()))
     }

@@ -1,4 +1,4 @@
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 #[derive(Default)]
 struct Chat;

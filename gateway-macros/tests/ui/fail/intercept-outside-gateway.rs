@@ -1,5 +1,5 @@
-use gateway_core::intercept::Interceptor;
-use gateway_core::prelude::*;
+use socketioxide_gateway::intercept::Interceptor;
+use socketioxide_gateway::prelude::*;
 
 struct Log;
 impl Interceptor for Log {}

@@ -1,9 +1,9 @@
 //! Parameters and return values are sorted by their types' traits, not by their names:
 //! renamed imports, aliases and look-alike names work.
 
-use gateway_core::extract::{FromParts, Parts};
-use gateway_core::prelude::SocketRef as Sock;
-use gateway_core::prelude::{DisconnectReason as Why, *};
+use socketioxide_gateway::extract::{FromParts, Parts};
+use socketioxide_gateway::prelude::SocketRef as Sock;
+use socketioxide_gateway::prelude::{DisconnectReason as Why, *};
 
 #[derive(Deserialize, Validate)]
 struct Say {
@@ -36,7 +36,7 @@ struct SearchResult {
 /// An extractor of our own, recognised without `#[extract]`.
 struct CurrentUser(String);
 
-impl<A: gateway_core::socketioxide::adapter::Adapter> FromParts<A> for CurrentUser {
+impl<A: socketioxide_gateway::socketioxide::adapter::Adapter> FromParts<A> for CurrentUser {
     fn from_parts(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
         Ok(CurrentUser(parts.socket().id.to_string()))
     }
@@ -46,7 +46,7 @@ impl<A: gateway_core::socketioxide::adapter::Adapter> FromParts<A> for CurrentUs
 #[derive(Deserialize)]
 struct Locale(String);
 
-impl<A: gateway_core::socketioxide::adapter::Adapter> FromParts<A> for Locale {
+impl<A: socketioxide_gateway::socketioxide::adapter::Adapter> FromParts<A> for Locale {
     fn from_parts(_: &mut Parts<'_, A>) -> Result<Self, WsError> {
         Ok(Locale("en".into()))
     }

@@ -1,5 +1,5 @@
-use gateway_core::prelude::*;
-use gateway_core::extract::{FromParts, Parts};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::extract::{FromParts, Parts};
 
 #[derive(Deserialize, Validate)]
 struct Say {
@@ -23,7 +23,7 @@ type ChatResult<T> = Result<T, ChatError>;
 
 struct CurrentUser(String);
 
-impl<A: gateway_core::socketioxide::adapter::Adapter> FromParts<A> for CurrentUser {
+impl<A: socketioxide_gateway::socketioxide::adapter::Adapter> FromParts<A> for CurrentUser {
     fn from_parts(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
         Ok(CurrentUser(parts.socket().id.to_string()))
     }

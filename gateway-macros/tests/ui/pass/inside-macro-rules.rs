@@ -1,4 +1,4 @@
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 macro_rules! echo_gateway {
     ($name:ident, $ns:literal, $event:literal) => {

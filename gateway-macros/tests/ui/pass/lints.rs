@@ -1,7 +1,7 @@
 #![deny(unused_qualifications, unused_imports, clippy::all, clippy::pedantic, missing_docs)]
 //! Generated code must not trip the user's lints.
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 /// A gateway.
 #[derive(Default)]

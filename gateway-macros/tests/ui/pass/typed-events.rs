@@ -1,7 +1,7 @@
 #![deny(unused_qualifications, unused_imports, clippy::all, clippy::pedantic, missing_docs)]
 //! Typed server events, `emits(...)`, schemas and `Result` aliases compile without lints.
 
-use gateway_core::prelude::*;
+use socketioxide_gateway::prelude::*;
 
 /// A message.
 #[derive(Serialize, Deserialize, JsonSchema, ServerEvent)]
