@@ -72,6 +72,9 @@ fi
 step "cargo test --workspace --all-features"
 cargo test --workspace --all-features
 
+step "outside the workspace: README.md's app builds as written, starter/ builds and passes its tests"
+./scripts/check-outside-apps.sh
+
 step "book: includes resolve and mdbook builds"
 if ! command -v mdbook >/dev/null 2>&1; then
   cargo install mdbook --locked --version "${MDBOOK_VERSION:-0.5.4}"

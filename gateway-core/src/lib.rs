@@ -92,6 +92,10 @@ pub use socketioxide_gateway_macros::{
 /// socketioxide, re-exported so apps use the same version.
 pub use socketioxide;
 
+/// axum, whose `Router` [`GatewayApp::routes`] takes: apps add HTTP routes without a
+/// dependency of their own on axum, and without a second axum version.
+pub use axum;
+
 /// Everything a gateway file needs.
 pub mod prelude {
     pub use crate::{
@@ -101,12 +105,24 @@ pub mod prelude {
         throttle,
     };
     pub use crate::{SocketIo, SocketRef};
+    // The traits from their crates; the derives of the same names from the macros, which
+    // work in an app that depends on neither serde nor schemars (gateway-macros/src/mirror.rs).
     #[cfg(feature = "contracts")]
-    pub use schemars::JsonSchema;
-    pub use serde::{Deserialize, Serialize};
+    pub use crate::json_schema_trait::*;
+    pub use serde::{de::Deserialize, ser::Serialize};
     pub use socketioxide::socket::DisconnectReason;
+    #[cfg(feature = "contracts")]
+    pub use socketioxide_gateway_macros::JsonSchema;
+    pub use socketioxide_gateway_macros::{Deserialize, Serialize};
     pub use std::sync::Arc;
     pub use validator::Validate;
+}
+
+/// schemars' `JsonSchema` names both the trait and schemars' derive; the prelude glob-imports
+/// this module for the trait, and its explicit import of the macros' derive wins over the glob.
+#[cfg(feature = "contracts")]
+mod json_schema_trait {
+    pub use schemars::JsonSchema;
 }
 
 /// Paths used by generated code only. Not public API: anything here may change.
@@ -142,7 +158,12 @@ pub mod __private {
     pub use crate::runtime::{ExtractFn, HandlerOptions, NamespaceBuilder};
     pub use crate::throttle::Throttle;
     pub use inventory;
+    #[cfg(feature = "contracts")]
+    pub use schemars;
+    pub use serde;
     pub use socketioxide::SocketIo;
+    pub use std::borrow::Cow;
+    pub use std::default::Default;
     pub use std::option::Option;
     pub use std::result::Result;
     pub use std::sync::Arc;

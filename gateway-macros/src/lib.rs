@@ -21,6 +21,7 @@ mod errors;
 mod expand;
 mod fallback;
 mod injectable;
+mod mirror;
 mod model;
 mod server_event;
 
@@ -123,4 +124,28 @@ pub fn derive_injectable(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(ServerEvent, attributes(event))]
 pub fn derive_server_event(input: TokenStream) -> TokenStream {
     server_event::derive(input.into()).into()
+}
+
+/// serde's `Serialize` derive, for an app that does not depend on serde itself: the same
+/// output and the same `#[serde(...)]` attributes, through the framework's copy of serde.
+/// In the prelude; `#[derive(serde::Serialize)]` still works where serde is a dependency.
+#[proc_macro_derive(Serialize, attributes(serde))]
+pub fn derive_serialize(input: TokenStream) -> TokenStream {
+    mirror::derive(input.into(), mirror::Derive::Serialize).into()
+}
+
+/// serde's `Deserialize` derive, for an app that does not depend on serde itself: the
+/// same output and the same `#[serde(...)]` attributes, through the framework's copy of
+/// serde. In the prelude.
+#[proc_macro_derive(Deserialize, attributes(serde))]
+pub fn derive_deserialize(input: TokenStream) -> TokenStream {
+    mirror::derive(input.into(), mirror::Derive::Deserialize).into()
+}
+
+/// schemars' `JsonSchema` derive, for an app that does not depend on schemars itself: the
+/// same schema, read from the same `#[schemars]`, `#[serde]` and `#[validate]` attributes
+/// and doc comments. In the prelude, with the `contracts` feature.
+#[proc_macro_derive(JsonSchema, attributes(schemars, serde, validate, garde))]
+pub fn derive_json_schema(input: TokenStream) -> TokenStream {
+    mirror::derive(input.into(), mirror::Derive::JsonSchema).into()
 }

@@ -56,3 +56,5 @@ pub use self::namespace::NsClient;
 pub use self::received::ReceivedEvent;
 pub use self::server::TestServer;
 pub use crate::extract::Arg;
+/// The JSON the client sends and receives, so tests need no `serde_json` of their own.
+pub use serde_json::{Value, json};
