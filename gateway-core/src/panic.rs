@@ -29,6 +29,8 @@ pub(crate) enum Site<'a> {
     },
     /// A job of a socket's ordered queue, outside its handler.
     OrderedQueue,
+    /// A socket-scoped provider's build, at connect: refused with `internal`.
+    SocketProvider,
 }
 
 /// Runs `f`, catching a panic: `None` after reporting it.
@@ -81,6 +83,10 @@ pub(crate) fn report(site: Site<'_>, panic: &(dyn Any + Send)) {
         Site::Interceptor { hook, event } => {
             tracing::error!(%event, hook, panic = message, "interceptor panicked; skipped");
         }
+        Site::SocketProvider => tracing::error!(
+            panic = message,
+            "a socket-scoped provider panicked; the connection is refused with `internal`"
+        ),
         Site::OrderedQueue => {
             tracing::error!(
                 panic = message,

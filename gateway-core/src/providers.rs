@@ -3,6 +3,7 @@
 use std::any::{Any, TypeId, type_name};
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// The app's dependencies, keyed by type: what [`GatewayApp::provide`](crate::GatewayApp::provide)
 /// registered, plus the `SocketIo` handle.
@@ -52,6 +53,12 @@ impl fmt::Debug for Providers {
         f.debug_set().entries(self.names()).finish()
     }
 }
+
+/// The providers of one socket ([`GatewayApp::provide_per_socket`](crate::GatewayApp::provide_per_socket)),
+/// built when it connected: kept in the socket's extensions, read by `Inject<T>`, removed
+/// (and so dropped) when it disconnects.
+#[derive(Clone)]
+pub(crate) struct SocketProviders(pub(crate) Arc<Providers>);
 
 /// A gateway or handler asked for a type nobody provided.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -9,18 +9,19 @@
 //! generics, fields and variants, with only the attributes the real derive reads, derived
 //! with the real derive pointed at the framework's copy of the crate. Then:
 //!
-//! - serde: the mirror is a `#[serde(remote = "self::Type")]` definition, serde's own way
-//!   of deriving for a type defined elsewhere: it generates functions that (de)serialize the
-//!   *user's* type by the mirror's layout, and the impls below delegate to them. Field
-//!   names, renames, defaults, `with`, tags and error messages ("expected struct Say") are
-//!   serde's, unchanged.
+//! - serde: the mirror has a hidden name and `#[serde(remote = "Type", rename = "Type")]`,
+//!   serde's own way of deriving for a type defined elsewhere: it generates functions that
+//!   (de)serialize the *user's* type by the mirror's layout, and the impls below delegate
+//!   to them. Field names, renames, defaults, `with`, tags and error messages ("expected
+//!   struct Say") are serde's, unchanged, and since the type is named by its plain name,
+//!   a type local to a function body works too.
 //! - schemars: a schema describes a type and never touches a value, so the mirror's schema
-//!   is the type's; its name and id (module path + name) are the same too.
+//!   is the type's. This mirror keeps the type's name (schemars' schema name and id come
+//!   from it), shadowing the type inside the block; a hidden type alias beside the item
+//!   (`__socketioxide_gateway_schema_Type`) names the user's type in there, for the impl.
 //!
-//! Inside the block the mirror's name shadows the user's type; `self::Type` (a module
-//! path, which block items are not part of) still names the user's. Field types that refer
-//! to the type itself (`Vec<Tree>`, `Box<Self>`) are rewritten to `self::Type`, so a
-//! recursive type recurses through the real impls.
+//! Field types that refer to the type itself (`Vec<Tree>`, `Box<Self>`) are rewritten to
+//! the user's type, so a recursive type recurses through the real impls.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -62,10 +63,38 @@ fn expand(input: &DeriveInput, which: Derive) -> TokenStream {
     let private = quote!(::socketioxide_gateway::__private);
     let ident = &input.ident;
     let (_, ty_generics, _) = input.generics.split_for_impl();
-    let outer: syn::Type = syn::parse_quote!(self::#ident #ty_generics);
-    let mirror = mirror_of(input, which, &outer);
-    let own = quote!(self::#ident);
-    let remote = syn::LitStr::new(&format!("self::{ident}"), ident.span());
+    let tag = match which {
+        Derive::Serialize => "ser",
+        Derive::Deserialize => "de",
+        Derive::JsonSchema => "schema",
+    };
+    let hidden = quote::format_ident!("__socketioxide_gateway_{tag}_{ident}");
+    // serde's mirror takes the hidden name, and the user's type is its remote, by its own
+    // name: serde's messages ("expected struct Say") and calls (`Say(..)` for a tuple struct,
+    // which no alias could stand for) name the type itself, and `rename` gives serde the
+    // type's name for the formats that see it. schemars' mirror shadows the type, for its
+    // name and id, and reaches the type through an alias.
+    let shadow = matches!(which, Derive::JsonSchema);
+    let (mirror_ident, own, alias) = if shadow {
+        (ident.clone(), hidden.clone(), alias_of(input, &hidden))
+    } else {
+        (hidden, ident.clone(), TokenStream::new())
+    };
+    let outer: syn::Type = syn::parse_quote!(#own #ty_generics);
+    let mut mirror = mirror_of(input, which, &own, &outer);
+    if !shadow {
+        mirror.ident = mirror_ident.clone();
+        if !container_has(input, "rename", true) {
+            let name = syn::LitStr::new(&ident.to_string(), ident.span());
+            mirror
+                .attrs
+                .push(syn::parse_quote!(#[serde(rename = #name)]));
+        }
+    }
+    let remote = syn::LitStr::new(&own.to_string(), ident.span());
+    // Both derives read a container `#[serde(default)]` from the mirror's `Default`.
+    let default = (!matches!(which, Derive::Serialize) && container_has(input, "default", false))
+        .then(|| mirror_default(input, &mirror_ident, &outer, &private));
     let body = match which {
         Derive::Serialize => {
             let (impl_generics, where_clause) = with_bounds(
@@ -84,7 +113,7 @@ fn expand(input: &DeriveInput, which: Derive) -> TokenStream {
                     where
                         __S: #private::serde::Serializer,
                     {
-                        #ident::serialize(self, serializer)
+                        #mirror_ident::serialize(self, serializer)
                     }
                 }
             }
@@ -96,7 +125,6 @@ fn expand(input: &DeriveInput, which: Derive) -> TokenStream {
                 quote!(#private::serde::Deserialize<#de>),
                 Some(&de),
             );
-            let default = container_default(input).then(|| mirror_default(input, &private));
             quote! {
                 #[derive(#private::serde::Deserialize)]
                 #[serde(crate = "::socketioxide_gateway::__private::serde", remote = #remote)]
@@ -109,7 +137,7 @@ fn expand(input: &DeriveInput, which: Derive) -> TokenStream {
                     where
                         __D: #private::serde::Deserializer<#de>,
                     {
-                        #ident::deserialize(deserializer)
+                        #mirror_ident::deserialize(deserializer)
                     }
                 }
             }
@@ -130,6 +158,7 @@ fn expand(input: &DeriveInput, which: Derive) -> TokenStream {
                 #[schemars(crate = "::socketioxide_gateway::__private::schemars")]
                 #[allow(dead_code)]
                 #mirror
+                #default
                 #[automatically_derived]
                 impl #impl_generics #schemars::JsonSchema for #own #ty_generics #where_clause {
                     fn inline_schema() -> bool {
@@ -149,6 +178,7 @@ fn expand(input: &DeriveInput, which: Derive) -> TokenStream {
         }
     };
     quote! {
+        #alias
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
             #body
@@ -156,14 +186,36 @@ fn expand(input: &DeriveInput, which: Derive) -> TokenStream {
     }
 }
 
+/// `type __socketioxide_gateway_de_Type<'a, T, const N: usize> = Type<'a, T, N>;`: the user's
+/// type under a name the mirror does not shadow.
+fn alias_of(input: &DeriveInput, alias: &Ident) -> TokenStream {
+    let ident = &input.ident;
+    let (_, ty_generics, _) = input.generics.split_for_impl();
+    // The parameters without bounds or defaults (an alias enforces neither).
+    let params = input.generics.params.iter().map(|param| match param {
+        GenericParam::Lifetime(l) => l.lifetime.to_token_stream(),
+        GenericParam::Type(t) => t.ident.to_token_stream(),
+        GenericParam::Const(c) => {
+            let (name, ty) = (&c.ident, &c.ty);
+            quote!(const #name: #ty)
+        }
+    });
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        type #alias<#(#params),*> = #ident #ty_generics;
+    }
+}
+
 /// The item as the real derive sees it: only the attributes it reads, private, and with
 /// references to the item itself pointing at the user's type.
-fn mirror_of(input: &DeriveInput, which: Derive, outer: &syn::Type) -> TokenStream {
+fn mirror_of(input: &DeriveInput, which: Derive, own: &Ident, outer: &syn::Type) -> DeriveInput {
     let mut mirror = input.clone();
     mirror.vis = syn::Visibility::Inherited;
     mirror.attrs.retain(|attr| which.reads(attr));
     let mut to_outer = ToOuter {
         ident: &input.ident,
+        own,
         outer,
     };
     let mut fields = |fields: &mut syn::Fields| {
@@ -188,12 +240,15 @@ fn mirror_of(input: &DeriveInput, which: Derive, outer: &syn::Type) -> TokenStre
             }
         }
     }
-    mirror.into_token_stream()
+    mirror
 }
 
-/// Rewrites `Self` and the item's own name in a field type to `self::Name<..>`.
+/// Rewrites `Self` and the item's own name in a field type to the alias of the user's type.
 struct ToOuter<'a> {
     ident: &'a Ident,
+    /// The alias.
+    own: &'a Ident,
+    /// The alias with the item's generics, for `Self`.
     outer: &'a syn::Type,
 }
 
@@ -205,14 +260,12 @@ impl VisitMut for ToOuter<'_> {
             && path.path.segments.len() == 1
         {
             let segment = &path.path.segments[0];
-            if segment.ident == "Self" {
+            if segment.ident == "Self" && segment.arguments.is_none() {
                 *ty = self.outer.clone();
                 return;
             }
             if segment.ident == *self.ident {
-                path.path
-                    .segments
-                    .insert(0, Ident::new("self", segment.ident.span()).into());
+                path.path.segments[0].ident = self.own.clone();
             }
         }
         syn::visit_mut::visit_type_mut(self, ty);
@@ -249,8 +302,9 @@ fn with_bounds(
     (impl_generics.into_token_stream(), where_clause.cloned())
 }
 
-/// Whether the container has serde's bare `#[serde(default)]`.
-fn container_default(input: &DeriveInput) -> bool {
+/// Whether the container has serde's `#[serde(key)]`, or with `any_form` also
+/// `#[serde(key = ...)]` or `#[serde(key(...))]`.
+fn container_has(input: &DeriveInput, key: &str, any_form: bool) -> bool {
     let mut found = false;
     for attr in input
         .attrs
@@ -259,12 +313,12 @@ fn container_default(input: &DeriveInput) -> bool {
     {
         // Anything that does not parse is left to serde, which reports it on the mirror.
         let _ = attr.parse_nested_meta(|meta| {
+            let bare = !meta.input.peek(syn::Token![=]) && !meta.input.peek(syn::token::Paren);
+            found |= meta.path.is_ident(key) && (bare || any_form);
             if meta.input.peek(syn::Token![=]) {
                 meta.value()?.parse::<syn::Expr>()?;
             } else if meta.input.peek(syn::token::Paren) {
                 meta.input.parse::<proc_macro2::Group>()?;
-            } else if meta.path.is_ident("default") {
-                found = true;
             }
             Ok(())
         });
@@ -275,26 +329,29 @@ fn container_default(input: &DeriveInput) -> bool {
 /// `Default` for the mirror of a struct with `#[serde(default)]`: serde's remote derive
 /// fills missing fields from the user's type's `Default` but bounds its functions on the
 /// mirror's, so the mirror's default is the user's, field by field.
-fn mirror_default(input: &DeriveInput, private: &TokenStream) -> TokenStream {
+fn mirror_default(
+    input: &DeriveInput,
+    mirror: &Ident,
+    outer: &syn::Type,
+    private: &TokenStream,
+) -> TokenStream {
     let Data::Struct(data) = &input.data else {
         // serde accepts a container default only on structs; it reports the rest.
         return TokenStream::new();
     };
-    let ident = &input.ident;
     let members = data.fields.members();
     let fields = members.map(|member| quote!(#member: value.#member));
     let mut generics = input.generics.clone();
-    let (_, ty_generics, _) = input.generics.split_for_impl();
     generics
         .make_where_clause()
         .predicates
-        .push(syn::parse_quote!(self::#ident #ty_generics: #private::Default));
+        .push(syn::parse_quote!(#outer: #private::Default));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
-        impl #impl_generics #private::Default for #ident #ty_generics #where_clause {
+        impl #impl_generics #private::Default for #mirror #ty_generics #where_clause {
             fn default() -> Self {
-                let value = <self::#ident #ty_generics as #private::Default>::default();
-                #ident { #(#fields),* }
+                let value = <#outer as #private::Default>::default();
+                #mirror { #(#fields),* }
             }
         }
     }

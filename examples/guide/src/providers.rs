@@ -97,3 +97,56 @@ pub fn app(clock: Arc<dyn Clock>) -> GatewayApp {
         })
 }
 // ANCHOR_END: app
+
+// ANCHOR: per-socket
+/// One connection's place in the feed: built when its socket connects, dropped when it
+/// disconnects. Clones share the position (an `Arc`), so every handler of that socket sees
+/// the same one, and no other socket does.
+#[derive(Clone, Debug)]
+pub struct FeedCursor {
+    /// Who is reading, from the CONNECT's auth payload.
+    pub reader: String,
+    read: Arc<AtomicU64>,
+}
+
+/// The auth payload a feed reader connects with: `io(url, { auth: { name: "Ada" } })`.
+#[derive(Deserialize)]
+struct Reader {
+    name: String,
+}
+
+impl FeedCursor {
+    /// Built from the connecting socket's parts (its auth, its claims, the app's
+    /// providers); an `Err` refuses the connection with its message.
+    pub fn at_connect(
+        parts: &mut socketioxide_gateway::Parts<'_, socketioxide_gateway::DefaultAdapter>,
+    ) -> Result<Self, WsError> {
+        let reader: Reader = parts.auth()?;
+        Ok(Self {
+            reader: reader.name,
+            read: Arc::default(),
+        })
+    }
+}
+
+/// Reads the feed, one item at a time per connection.
+#[derive(Default)]
+pub struct FeedGateway;
+
+#[gateway(namespace = "/feed")]
+impl FeedGateway {
+    /// The next item for this connection: each socket reads at its own pace.
+    #[subscribe("next")]
+    async fn next(&self, Inject(cursor): Inject<FeedCursor>) -> String {
+        let n = cursor.read.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("item {n} for {}", cursor.reader)
+    }
+}
+
+/// The feed: the cursor is registered once, and built for each socket.
+pub fn feed_app() -> GatewayApp {
+    GatewayApp::explicit()
+        .link::<FeedGateway>()
+        .provide_per_socket(FeedCursor::at_connect)
+}
+// ANCHOR_END: per-socket

@@ -199,3 +199,48 @@ async fn a_client_with_a_header_and_a_short_timeout() {
     assert_eq!(ack["data"]["deskName"], "Front desk");
 }
 // ANCHOR_END: builder
+
+// ANCHOR: per-socket-test
+#[tokio::test]
+async fn each_connection_reads_the_feed_at_its_own_pace() {
+    let server = TestServer::start(example_guide::providers::feed_app())
+        .await
+        .expect("the app starts");
+    let join = |name: &'static str| {
+        let addr = server.addr();
+        async move {
+            let client = TestClient::connect_addr(addr).await.expect("connects");
+            client
+                .namespace("/feed", Some(json!({ "name": name })))
+                .await
+                .expect("joins /feed")
+        }
+    };
+    let ada = join("Ada").await;
+    let bob = join("Bob").await;
+
+    assert_eq!(
+        ada.call("next", ()).await.expect("ack")["data"],
+        "item 1 for Ada"
+    );
+    assert_eq!(
+        ada.call("next", ()).await.expect("ack")["data"],
+        "item 2 for Ada"
+    );
+    assert_eq!(
+        bob.call("next", ()).await.expect("ack")["data"],
+        "item 1 for Bob"
+    );
+
+    // No auth payload, no cursor: the connection is refused with the decode error.
+    let anonymous = TestClient::connect_addr(server.addr())
+        .await
+        .expect("connects");
+    match anonymous.namespace("/feed", None).await {
+        Err(TestClientError::ConnectRefused { message }) => {
+            assert!(message.contains("missing field `name`"), "{message}");
+        }
+        other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+    }
+}
+// ANCHOR_END: per-socket-test

@@ -37,6 +37,7 @@ impl GatewayApp {
             config,
             mut providers,
             built_providers,
+            socket_providers,
             from_inventory,
             linked,
             instances,
@@ -93,10 +94,11 @@ impl GatewayApp {
         });
         let tables = register(built, &app, &config)?;
 
+        let socket_providers: Arc<[_]> = socket_providers.into();
         let mut inits = Vec::new();
         let mut summary = Vec::new();
         for builder in tables.into_values() {
-            let (ns, init) = builder.finish();
+            let (ns, init) = builder.finish(socket_providers.clone());
             let events = ns.event_names();
             tracing::info!(namespace = ns.path, events = ?events, "namespace ready");
             summary.push(NamespaceSummary {

@@ -24,11 +24,15 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::SocketIo;
+use crate::adapter::DefaultAdapter;
 #[cfg(feature = "contracts")]
 use crate::contract::ContractInfo;
+use crate::error::WsError;
+use crate::extract::Parts;
 use crate::gateway::{GatewayDescriptor, GatewayType};
 use crate::intercept::{Interceptor, InterceptorRef};
 use crate::providers::{MissingProvider, Providers};
+use crate::runtime::table::SocketProviderFn;
 
 pub use built::{BuiltApp, NamespaceSummary};
 pub use config::{AdapterConfig, GatewayConfig, REDIS_URL_ENV};
@@ -58,6 +62,7 @@ pub struct GatewayApp {
     config: GatewayConfig,
     providers: Providers,
     built_providers: Vec<ProviderFn>,
+    socket_providers: Vec<SocketProviderFn<DefaultAdapter>>,
     from_inventory: bool,
     linked: Vec<&'static GatewayDescriptor>,
     instances: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
@@ -80,6 +85,7 @@ impl GatewayApp {
             config: GatewayConfig::default(),
             providers: Providers::default(),
             built_providers: Vec::new(),
+            socket_providers: Vec::new(),
             from_inventory: true,
             linked: Vec::new(),
             instances: Vec::new(),
@@ -140,6 +146,43 @@ impl GatewayApp {
             providers.insert(value);
             Ok(())
         }));
+        self
+    }
+
+    /// Registers a dependency scoped to one socket: `build` runs when a socket connects to
+    /// any of the app's namespaces, after its connection guards and before its
+    /// `#[on_connect]` hooks, with the socket's [`Parts`] (so it can take the socket, the
+    /// CONNECT's auth, the claims a guard stored, the app-wide providers). The value is
+    /// injected as `Inject<T>` into that socket's handlers and hooks only, and dropped when
+    /// the socket disconnects (after its `#[on_disconnect]` hooks). An `Err` refuses the
+    /// connection: the client's `connect_error` carries its message.
+    ///
+    /// Each injection is a clone, so state that handlers change lives behind an `Arc`:
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use socketioxide_gateway::prelude::*;
+    ///
+    /// /// What this connection subscribed to; gone with the connection.
+    /// #[derive(Clone, Default)]
+    /// struct Subscriptions(Arc<Mutex<Vec<String>>>);
+    ///
+    /// let app = GatewayApp::new().provide_per_socket(|_parts| Ok(Subscriptions::default()));
+    /// # let _ = app;
+    /// ```
+    ///
+    /// A type is app-wide or per socket, not both: `Inject<T>` looks among the app-wide
+    /// providers first.
+    pub fn provide_per_socket<T, F>(mut self, build: F) -> Self
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn(&mut Parts<'_, DefaultAdapter>) -> Result<T, WsError> + Send + Sync + 'static,
+    {
+        self.socket_providers
+            .push(Arc::new(move |parts, providers| {
+                providers.insert(build(parts)?);
+                Ok(())
+            }));
         self
     }
 

@@ -76,11 +76,21 @@ pub struct Auth<T>(pub T);
 
 impl<A: Adapter, T: DeserializeOwned> ConnectParam<A, ViaAuth> for Auth<T> {
     fn from_connect(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
-        let PartsKind::Connect { auth } = parts.kind else {
+        parts.auth().map(Auth)
+    }
+}
+
+impl<A: Adapter> Parts<'_, A> {
+    /// The CONNECT's auth payload decoded as `T`, at connect (in a
+    /// [`provide_per_socket`](crate::GatewayApp::provide_per_socket) build, say): what the
+    /// [`Auth<T>`] parameter of an `#[on_connect]` hook gets. `bad_payload` when it does not
+    /// decode; `internal` outside a connect.
+    pub fn auth<T: DeserializeOwned>(&self) -> Result<T, WsError> {
+        let PartsKind::Connect { auth } = self.kind else {
             return Err(WsError::internal());
         };
-        match TryData::<T>::from_connect_parts(parts.socket, auth) {
-            Ok(TryData(Ok(auth))) => Ok(Auth(auth)),
+        match TryData::<T>::from_connect_parts(self.socket, auth) {
+            Ok(TryData(Ok(auth))) => Ok(auth),
             Ok(TryData(Err(err))) => Err(WsError::bad_payload(sanitize_decode_error(
                 &err.to_string(),
             ))),

@@ -9,7 +9,7 @@ use socketioxide::adapter::Adapter;
 use super::init::FromInit;
 use super::{FromParts, Parts};
 use crate::error::WsError;
-use crate::providers::Providers;
+use crate::providers::{Providers, SocketProviders};
 
 /// A dependency registered with [`GatewayApp::provide`](crate::GatewayApp::provide),
 /// looked up by type.
@@ -28,10 +28,19 @@ impl<T> Deref for Inject<T> {
 
 impl<A: Adapter, T: Clone + Send + Sync + 'static> FromParts<A> for Inject<T> {
     fn from_parts(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
-        parts.providers.get::<T>().map(Inject).map_err(|missing| {
-            tracing::error!(%missing, "handler parameter `Inject<{}>` has no provider", type_name::<T>());
-            WsError::internal()
-        })
+        // App-wide first: the common case costs one map lookup, as before socket scopes.
+        let missing = match parts.providers.get::<T>() {
+            Ok(value) => return Ok(Inject(value)),
+            Err(missing) => missing,
+        };
+        let scoped = parts.socket.extensions.get::<SocketProviders>();
+        match scoped.and_then(|scoped| scoped.0.get::<T>().ok()) {
+            Some(value) => Ok(Inject(value)),
+            None => {
+                tracing::error!(%missing, "handler parameter `Inject<{}>` has no provider", type_name::<T>());
+                Err(WsError::internal())
+            }
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! The glue to socketioxide: the namespace's connect handler ([`OnConnect`]), whose
 //! middleware step checks the connection guards and installs the socket's single
 //! dispatcher before the client is told it is connected (so no early event is lost: see
-//! ARCHITECTURE.md, "Invariants"); the dispatcher itself ([`Dispatcher`]); and the
-//! disconnect handler that runs the `#[on_disconnect]` hooks.
+//! ARCHITECTURE.md, "Invariants"), after building its socket-scoped providers; the
+//! dispatcher itself ([`Dispatcher`]); and the disconnect handler that runs the
+//! `#[on_disconnect]` hooks, then drops the socket's providers.
 //!
 //! socketioxide stores one boxed handler per `socket.on(event)` call, per socket. Instead,
 //! each socket gets one fallback handler (an `Arc` to the namespace's table), so a gateway
@@ -22,6 +23,7 @@ use socketioxide_core::Value;
 use crate::error::WsError;
 use crate::extract::{Parts, PartsKind};
 use crate::panic::{self, Site};
+use crate::providers::{Providers, SocketProviders};
 use crate::runtime::policy::{GuardScope, check_guards};
 use crate::runtime::table::{BoxFuture, Namespace};
 
@@ -68,26 +70,59 @@ impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
             return Box::pin(std::future::ready(Err(refused as Box<dyn Display + Send>)));
         }
         if ns.connect_guards.is_empty() {
-            install(ns, &s);
-            return Box::pin(std::future::ready(Ok(())));
+            return Box::pin(std::future::ready(admit(ns, &s, auth).map_err(refusal)));
         }
         Box::pin(async move {
             check_connection(ns, &s, auth).await.map_err(|err| {
                 tracing::debug!(ns = ns.path, sid = %s.id, %err, "connection refused by a guard");
-                // The client's `connect_error` gets the message only: never internal text.
-                Box::new(err.message().to_owned()) as Box<dyn Display + Send>
+                refusal(err)
             })?;
-            install(ns, &s);
-            Ok(())
+            admit(ns, &s, auth).map_err(refusal)
         })
     }
 }
 
-/// Installs the socket's single dispatcher (and disconnect hook) before the client is told
-/// it is connected.
+/// What a refused client's `connect_error` gets: the message only, never internal text.
+fn refusal(err: WsError) -> Box<dyn Display + Send> {
+    Box::new(err.message().to_owned())
+}
+
+/// A socket its guards let in: builds its scoped providers (any of which may still refuse
+/// it), then installs its dispatcher.
+fn admit<A: Adapter>(
+    ns: &Arc<Namespace<A>>,
+    s: &Arc<Socket<A>>,
+    auth: &Option<Value>,
+) -> Result<(), WsError> {
+    if !ns.socket_providers.is_empty() {
+        let mut scoped = Providers::default();
+        let mut parts = Parts {
+            socket: s,
+            providers: &ns.app.providers,
+            event: "connect",
+            kind: PartsKind::Connect { auth },
+        };
+        for build in ns.socket_providers.iter() {
+            match panic::catch(Site::SocketProvider, || build(&mut parts, &mut scoped)) {
+                Some(Ok(())) => {}
+                Some(Err(err)) => {
+                    tracing::debug!(ns = ns.path, sid = %s.id, %err, "connection refused by a socket-scoped provider");
+                    return Err(err);
+                }
+                None => return Err(WsError::internal()),
+            }
+        }
+        s.extensions.insert(SocketProviders(Arc::new(scoped)));
+    }
+    install(ns, s);
+    Ok(())
+}
+
+/// Installs the socket's single dispatcher (and disconnect handler) before the client is
+/// told it is connected.
 fn install<A: Adapter>(ns: &Arc<Namespace<A>>, s: &Arc<Socket<A>>) {
     s.on_fallback(Dispatcher(ns.clone()));
-    if !ns.disconnect.is_empty() {
+    if !ns.disconnect.is_empty() || !ns.socket_providers.is_empty() {
         s.on_disconnect(OnDisconnect(ns.clone()));
     }
 }
@@ -123,6 +158,8 @@ impl<A: Adapter> DisconnectHandler<A, OnDisconnect<A>> for OnDisconnect<A> {
         // until the hooks are done.
         tokio::spawn(async move {
             run_hooks("disconnect", hooks).await;
+            // The socket's scoped providers go now, not whenever the last `SocketRef` does.
+            s.extensions.remove::<SocketProviders>();
             defer(s);
         });
     }

@@ -40,6 +40,11 @@ pub(crate) type StartFn<A> =
 pub(crate) type HookFn<A> =
     Box<dyn for<'p> Fn(&mut Parts<'p, A>) -> Result<BoxFuture, WsError> + Send + Sync>;
 
+/// A provider scoped to one socket (`GatewayApp::provide_per_socket`): builds its value from
+/// the connecting socket's parts into the socket's providers.
+pub(crate) type SocketProviderFn<A> =
+    Arc<dyn for<'p> Fn(&mut Parts<'p, A>, &mut Providers) -> Result<(), WsError> + Send + Sync>;
+
 /// An `#[on_init]` hook, run once at startup.
 pub(crate) type InitFn<A> =
     Box<dyn FnOnce(&SocketIo<A>, &Providers) -> Result<BoxFuture, WsError> + Send + Sync>;
@@ -302,8 +307,12 @@ impl<A: Adapter> NamespaceBuilder<A> {
         std::mem::take(&mut self.conflicts)
     }
 
-    /// Freezes the table. Also returns the init hooks, which run once at startup.
-    pub(crate) fn finish(self) -> (Namespace<A>, Vec<(&'static str, InitFn<A>)>) {
+    /// Freezes the table, with the app's socket-scoped providers. Also returns the init
+    /// hooks, which run once at startup.
+    pub(crate) fn finish(
+        self,
+        socket_providers: Arc<[SocketProviderFn<A>]>,
+    ) -> (Namespace<A>, Vec<(&'static str, InitFn<A>)>) {
         // Unknown events are answered in the namespace's mode when its gateways agree on
         // one, otherwise in the envelope shape.
         let mode = match self.modes.split_first() {
@@ -321,6 +330,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
             connect: self.connect,
             disconnect: self.disconnect,
             connect_guards: self.connect_guards.into(),
+            socket_providers,
             app: self.app,
         };
         (ns, self.init)
@@ -344,6 +354,8 @@ pub(crate) struct Namespace<A: Adapter> {
     pub(crate) connect: Vec<HookFn<A>>,
     pub(crate) disconnect: Vec<HookFn<A>>,
     pub(crate) connect_guards: Arc<[GuardRef]>,
+    /// Built for each socket once its connection guards pass, before the connect hooks.
+    pub(crate) socket_providers: Arc<[SocketProviderFn<A>]>,
     pub(crate) app: Arc<AppContext>,
 }
 

@@ -105,3 +105,43 @@ fn the_contracts_carry_the_schemas_with_their_docs() {
     let yaml = contracts.asyncapi();
     assert!(yaml.contains("Tree"), "{yaml}");
 }
+
+#[test]
+fn types_local_to_a_function_tuple_unit_and_defaulted_types_derive_too() {
+    use socketioxide_gateway::prelude::*;
+
+    /// Local to this function, where no module path reaches it.
+    #[derive(Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+    #[serde(default)]
+    struct Local {
+        name: String,
+        count: u32,
+    }
+    impl Default for Local {
+        fn default() -> Self {
+            Self {
+                name: "nobody".to_owned(),
+                count: 7,
+            }
+        }
+    }
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Pair(u8, String);
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Unit;
+
+    let local = Local::deserialize(json!({"name": "ada"})).expect("decodes");
+    // The container default fills what is missing, from the type's own `Default`.
+    assert_eq!(
+        local,
+        Local {
+            name: "ada".to_owned(),
+            count: 7
+        }
+    );
+    let pair = Pair::deserialize(json!([1, "a"])).expect("decodes");
+    assert_eq!(pair, Pair(1, "a".to_owned()));
+    assert_eq!(Unit::deserialize(json!(null)).expect("decodes"), Unit);
+    let err = Pair::deserialize(json!({})).expect_err("a map is no pair");
+    assert!(err.to_string().contains("tuple struct Pair"), "{err}");
+}
