@@ -69,7 +69,7 @@ pub use ack::{AckMode, IntoAck};
 pub use adapter::{DefaultAdapter, SocketIo, SocketRef};
 pub use app::{
     AdapterConfig, BuiltApp, GatewayApp, GatewayConfig, NamespaceSummary, REDIS_URL_ENV, Server,
-    Shutdown, StartupError,
+    Shutdown, StartupError, Transports,
 };
 pub use auth::Claims;
 #[cfg(feature = "contracts")]

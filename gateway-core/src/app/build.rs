@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use socketioxide::ParserConfig;
-use socketioxide::SocketIoBuilder;
+use socketioxide::{SocketIoBuilder, TransportType};
 
 use crate::SocketIo;
 use crate::adapter::DefaultAdapter;
 use crate::app::GatewayApp;
 use crate::app::adapter::adapter_state;
 use crate::app::built::{BuiltApp, NamespaceSummary};
-use crate::app::config::GatewayConfig;
+use crate::app::config::{GatewayConfig, Transports};
 use crate::app::error::StartupError;
 use crate::app::shutdown::Shutdown;
 use crate::gateway::{BuildOutcome, GatewayDescriptor};
@@ -129,6 +129,7 @@ impl GatewayApp {
             router,
             namespaces: summary,
             allowed_origins: config.allowed_origins.map(Arc::from),
+            http_compression: config.http_compression,
             shutdown,
             #[cfg(feature = "metrics")]
             metrics,
@@ -139,7 +140,16 @@ impl GatewayApp {
 /// socketioxide's builder with the app's settings.
 fn socketio_builder(config: &GatewayConfig) -> SocketIoBuilder {
     let max_message = usize::try_from(config.max_payload).unwrap_or(usize::MAX);
-    socketioxide::SocketIo::builder()
+    let builder = match config.transports {
+        Transports::Both => socketioxide::SocketIo::builder(),
+        Transports::WebSocket => {
+            socketioxide::SocketIo::builder().transports([TransportType::Websocket])
+        }
+        Transports::Polling => {
+            socketioxide::SocketIo::builder().transports([TransportType::Polling])
+        }
+    };
+    builder
         .req_path(config.path.clone())
         .ping_interval(config.ping_interval)
         .ping_timeout(config.ping_timeout)

@@ -9,8 +9,8 @@ use socketioxide::layer::SocketIoLayer;
 
 use crate::SocketIo;
 use crate::adapter::DefaultAdapter;
-use crate::app::origin;
 use crate::app::shutdown::Shutdown;
+use crate::app::{compression, origin};
 
 /// An app, built: what [`GatewayApp::build`](crate::GatewayApp::build) produced.
 #[must_use]
@@ -21,6 +21,7 @@ pub struct BuiltApp {
     pub(crate) router: Option<Router>,
     pub(crate) namespaces: Vec<NamespaceSummary>,
     pub(crate) allowed_origins: Option<Arc<[String]>>,
+    pub(crate) http_compression: bool,
     pub(crate) shutdown: Shutdown,
     #[cfg(feature = "metrics")]
     pub(crate) metrics: Option<crate::metrics::MetricsRoute>,
@@ -48,6 +49,11 @@ impl BuiltApp {
             None => router,
         };
         let router = router.layer(self.layer);
+        let router = if self.http_compression {
+            router.layer(compression::layer())
+        } else {
+            router
+        };
         match self.allowed_origins {
             None => router,
             Some(origins) => origin::restrict(router, origins),

@@ -64,6 +64,26 @@ pub struct GatewayConfig {
     /// Where Prometheus metrics are served (`None`: not served). Needs the `metrics`
     /// feature; see [`GatewayApp::metrics`](crate::GatewayApp::metrics).
     pub metrics_path: Option<String>,
+    /// The Engine.IO transports clients may use (both). A client asking for another gets
+    /// Engine.IO's error: HTTP 400, `{"code":"3","message":"Bad request"}`.
+    pub transports: Transports,
+    /// Compress long-polling responses of 1 KB and more with gzip, brotli or deflate, as
+    /// the client's `Accept-Encoding` allows (off). WebSocket frames are not compressed.
+    pub http_compression: bool,
+}
+
+/// The Engine.IO transports a server accepts (`GatewayApp::transports`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transports {
+    /// HTTP long-polling and WebSocket, with upgrades from one to the other (the default,
+    /// as in socket.io).
+    #[default]
+    Both,
+    /// WebSocket only: clients must connect with `transports: ["websocket"]`.
+    WebSocket,
+    /// HTTP long-polling only: no upgrade to WebSocket.
+    Polling,
 }
 
 /// Where namespaces keep their sockets and rooms.
@@ -118,6 +138,8 @@ impl Default for GatewayConfig {
             adapter: AdapterConfig::FromEnv,
             shutdown_timeout: Duration::from_secs(10),
             metrics_path: None,
+            transports: Transports::Both,
+            http_compression: false,
         }
     }
 }

@@ -3,12 +3,14 @@
 //!
 //! The room's files: [`config`] (settings), [`settings`] (their builder methods),
 //! [`error`] (`StartupError`), [`build`] (from descriptors to a [`BuiltApp`]), [`built`]
-//! (the built app and its router), [`origin`] (the `Origin` allowlist), [`adapter`]
+//! (the built app and its router), [`compression`] (long-polling responses compressed),
+//! [`origin`] (the `Origin` allowlist), [`adapter`]
 //! (memory or Redis), [`serve`] (bind, signals), [`shutdown`] (drain), `contracts` (the export; feature `contracts`).
 
 mod adapter;
 mod build;
 mod built;
+mod compression;
 mod config;
 #[cfg(feature = "contracts")]
 mod contracts;
@@ -35,7 +37,7 @@ use crate::providers::{MissingProvider, Providers};
 use crate::runtime::table::SocketProviderFn;
 
 pub use built::{BuiltApp, NamespaceSummary};
-pub use config::{AdapterConfig, GatewayConfig, REDIS_URL_ENV};
+pub use config::{AdapterConfig, GatewayConfig, REDIS_URL_ENV, Transports};
 pub use error::StartupError;
 pub use serve::Server;
 pub use shutdown::Shutdown;

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use crate::ack::AckMode;
 use crate::app::GatewayApp;
-use crate::app::config::AdapterConfig;
 #[cfg(doc)]
 use crate::app::config::GatewayConfig;
+use crate::app::config::{AdapterConfig, Transports};
 
 /// `fn name(mut self, value: T) -> Self` setting `self.config.name`, once per setting.
 macro_rules! setters {
@@ -43,6 +43,12 @@ setters! {
     report_exceptions: bool;
     /// How long events already being handled may take to finish on shutdown (10 s).
     shutdown_timeout: Duration;
+    /// The transports clients may use: [`Transports::Both`] (the default),
+    /// [`Transports::WebSocket`] or [`Transports::Polling`].
+    transports: Transports;
+    /// See [`GatewayConfig::http_compression`]: gzip, brotli or deflate for long-polling
+    /// responses of 1 KB and more.
+    http_compression: bool;
 }
 
 impl GatewayApp {
