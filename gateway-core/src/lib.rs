@@ -76,7 +76,7 @@ pub use auth::Claims;
 pub use contract::Contracts;
 pub use error::{AppError, BoxError, WsError};
 pub use event::{BroadcastEvent, EmitEvent, ServerEvent};
-pub use extract::{Arg, Args, Auth, FromParts, Inject, Parts, Payload, Valid};
+pub use extract::{Arg, Args, Auth, EventName, FromParts, Inject, Parts, Payload, Valid};
 pub use guard::{Guard, GuardContext};
 pub use intercept::Interceptor;
 pub use providers::{Injectable, MissingProvider, Providers};
@@ -85,8 +85,8 @@ pub use providers::{Injectable, MissingProvider, Providers};
 /// `#[on_connect]`, `#[on_disconnect]` and `#[on_init]` on its methods; and
 /// `#[derive(Injectable)]` for gateway structs built from providers.
 pub use socketioxide_gateway_macros::{
-    Injectable, ServerEvent, gateway, guard, intercept, on_connect, on_disconnect, on_init,
-    ordered, subscribe, throttle,
+    Injectable, ServerEvent, fallback, gateway, guard, intercept, on_connect, on_disconnect,
+    on_init, ordered, subscribe, throttle,
 };
 
 /// socketioxide, re-exported so apps use the same version.
@@ -101,8 +101,8 @@ pub mod prelude {
     pub use crate::{
         AckMode, AppError, Auth, BoxError, BroadcastEvent, Claims, EmitEvent, GatewayApp,
         GatewayConfig, Guard, GuardContext, Inject, Injectable, Interceptor, ServerEvent, Valid,
-        WsError, gateway, guard, intercept, on_connect, on_disconnect, on_init, ordered, subscribe,
-        throttle,
+        WsError, fallback, gateway, guard, intercept, on_connect, on_disconnect, on_init, ordered,
+        subscribe, throttle,
     };
     pub use crate::{SocketIo, SocketRef};
     // The traits from their crates; the derives of the same names from the macros, which

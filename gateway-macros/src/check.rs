@@ -19,6 +19,25 @@ const RESERVED: [&str; 6] = [
 pub(crate) fn check(errors: &Errors, gateway: &Gateway<'_>) {
     check_event_names(errors, gateway);
     check_duplicate_events(errors, gateway);
+    check_one_fallback(errors, gateway);
+}
+
+/// A second `#[fallback]` in one gateway: which one would get an unknown event?
+fn check_one_fallback(errors: &Errors, gateway: &Gateway<'_>) {
+    let mut fallbacks = gateway
+        .handlers
+        .iter()
+        .filter_map(|handler| match handler.kind {
+            Kind::Fallback(span) => Some(span),
+            _ => None,
+        });
+    let _first = fallbacks.next();
+    for span in fallbacks {
+        errors.push(syn::Error::new(
+            span,
+            "a gateway has one `#[fallback]`: it receives every event no handler claims",
+        ));
+    }
 }
 
 /// `#[subscribe("")]` and `#[subscribe("connect")]`: clients can't emit those.

@@ -280,7 +280,7 @@ fn register_handler(p: &TokenStream, self_ty: &syn::Type, handler: &Handler<'_>)
     let method = &handler.method.sig.ident;
     let args = arg_names(handler);
     let prelude = match handler.kind {
-        Kind::Subscribe(_) => event_args(p, handler, &args),
+        Kind::Subscribe(_) | Kind::Fallback(_) => event_args(p, handler, &args),
         _ => hook_args(p, handler, &args),
     };
 
@@ -315,32 +315,38 @@ fn register_handler(p: &TokenStream, self_ty: &syn::Type, handler: &Handler<'_>)
     };
     let closure =
         quote!({ let __gw_this = <#p::Arc<Self> as ::core::clone::Clone>::clone(this); #closure });
-    match &handler.kind {
-        Kind::Subscribe(event) => {
-            let location = location(p, event.span());
-            // Bound errors on the return type (`IntoAck`) are reported at the registration
-            // call: span it at the return type so the error lands there.
-            let register_span = match handler.output {
-                Output::Typed(ty) => ty.span(),
-                Output::Unit => method.span(),
-            };
-            let subscribe = quote_spanned!(register_span=> subscribe_with);
-            let guards = handler
-                .guards
-                .iter()
-                .map(|guard| quote_spanned!(guard.span()=> .guard(#p::GuardRef::new(#guard))));
-            let throttle = handler.throttle.as_ref().map(|t| {
-                let t = throttle_tokens(p, t);
-                quote!(.throttle(#t))
-            });
-            let ordered = handler.ordered.then(|| quote!(.ordered()));
-            let options = quote!(<#p::HandlerOptions as ::core::default::Default>::default() #(#guards)* #throttle #ordered);
-            quote!(ns.#subscribe(#event, #location, #options, #closure);)
-        }
-        Kind::Connect => quote!(ns.on_connect(#closure);),
-        Kind::Disconnect => quote!(ns.on_disconnect(#closure);),
-        Kind::Init => quote!(ns.on_init(#closure);),
-    }
+    // Bound errors on the return type (`IntoAck`) are reported at the registration call:
+    // span it at the return type so the error lands there.
+    let register_span = match handler.output {
+        Output::Typed(ty) => ty.span(),
+        Output::Unit => method.span(),
+    };
+    let (register, event, location) = match &handler.kind {
+        Kind::Subscribe(event) => (
+            quote_spanned!(register_span=> subscribe_with),
+            quote!(#event,),
+            location(p, event.span()),
+        ),
+        Kind::Fallback(span) => (
+            quote_spanned!(register_span=> fallback_with),
+            TokenStream::new(),
+            location(p, *span),
+        ),
+        Kind::Connect => return quote!(ns.on_connect(#closure);),
+        Kind::Disconnect => return quote!(ns.on_disconnect(#closure);),
+        Kind::Init => return quote!(ns.on_init(#closure);),
+    };
+    let guards = handler
+        .guards
+        .iter()
+        .map(|guard| quote_spanned!(guard.span()=> .guard(#p::GuardRef::new(#guard))));
+    let throttle = handler.throttle.as_ref().map(|t| {
+        let t = throttle_tokens(p, t);
+        quote!(.throttle(#t))
+    });
+    let ordered = handler.ordered.then(|| quote!(.ordered()));
+    let options = quote!(<#p::HandlerOptions as ::core::default::Default>::default() #(#guards)* #throttle #ordered);
+    quote!(ns.#register(#event #location, #options, #closure);)
 }
 
 fn throttle_tokens(p: &TokenStream, throttle: &ThrottleArgs) -> TokenStream {

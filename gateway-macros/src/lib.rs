@@ -53,6 +53,14 @@ pub fn gateway(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::gateway(args.into(), input.into()).into()
 }
 
+/// Marks the gateway method that receives the events no handler of its namespace claims:
+/// `#[fallback]`, with `EventName` and `Args` parameters (or any event parameter), its
+/// return value the ack. One per namespace. Only valid inside a `#[gateway]` impl block.
+#[proc_macro_attribute]
+pub fn fallback(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::outside_gateway("fallback", args.into(), input.into()).into()
+}
+
 /// Marks a gateway method as the handler of a client event: `#[subscribe("event")]`.
 /// Only valid inside a `#[gateway]` impl block.
 #[proc_macro_attribute]

@@ -11,6 +11,7 @@ pub(crate) const SUBSCRIBE: &str = "subscribe";
 pub(crate) const ON_CONNECT: &str = "on_connect";
 pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
 pub(crate) const ON_INIT: &str = "on_init";
+pub(crate) const FALLBACK: &str = "fallback";
 /// Guard and rate-limit attributes, on the impl block or on a `#[subscribe]` method.
 pub(crate) const GUARD: &str = "guard";
 pub(crate) const THROTTLE: &str = "throttle";
@@ -53,6 +54,8 @@ pub(crate) enum Kind {
     Disconnect,
     /// `#[on_init]`.
     Init,
+    /// `#[fallback]`: the events no handler of the namespace claims; its attribute's span.
+    Fallback(proc_macro2::Span),
 }
 
 impl Kind {
@@ -62,7 +65,13 @@ impl Kind {
             Kind::Connect => ON_CONNECT,
             Kind::Disconnect => ON_DISCONNECT,
             Kind::Init => ON_INIT,
+            Kind::Fallback(_) => FALLBACK,
         }
+    }
+
+    /// Whether the method handles events (and so takes payloads and answers with an ack).
+    pub(crate) fn is_event(&self) -> bool {
+        matches!(self, Kind::Subscribe(_) | Kind::Fallback(_))
     }
 }
 
@@ -107,7 +116,7 @@ pub(crate) enum Output<'a> {
 /// Which of our attributes `attr` is, if any.
 pub(crate) fn our_attr(attr: &Attribute) -> Option<&'static str> {
     let last = attr.path().segments.last()?;
-    [SUBSCRIBE, ON_CONNECT, ON_DISCONNECT, ON_INIT]
+    [SUBSCRIBE, ON_CONNECT, ON_DISCONNECT, ON_INIT, FALLBACK]
         .into_iter()
         .find(|name| last.ident == name)
 }
@@ -242,7 +251,7 @@ impl<'a> Handler<'a> {
             if kind.is_some() {
                 errors.error_spanned_by(
                     attr.path(),
-                    "a method takes only one of `#[subscribe]`, `#[on_connect]`, `#[on_disconnect]`, `#[on_init]`",
+                    "a method takes only one of `#[subscribe]`, `#[fallback]`, `#[on_connect]`, `#[on_disconnect]`, `#[on_init]`",
                 );
                 continue;
             }
@@ -258,6 +267,14 @@ impl<'a> Handler<'a> {
                     match name {
                         ON_CONNECT => Kind::Connect,
                         ON_DISCONNECT => Kind::Disconnect,
+                        FALLBACK => Kind::Fallback(
+                            attr.path()
+                                .segments
+                                .last()
+                                .map_or_else(proc_macro2::Span::call_site, |segment| {
+                                    segment.ident.span()
+                                }),
+                        ),
                         _ => Kind::Init,
                     }
                 }
@@ -266,12 +283,12 @@ impl<'a> Handler<'a> {
         let policies = policies(errors, &method.attrs, false);
         let Some(kind) = kind else {
             for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
-                errors.error_spanned_by(attr.path(), "`#[guard]`, `#[throttle]` and `#[ordered]` go on a `#[subscribe]` method or on the impl block");
+                errors.error_spanned_by(attr.path(), "`#[guard]`, `#[throttle]` and `#[ordered]` go on a `#[subscribe]` or `#[fallback]` method or on the impl block");
             }
             return None;
         };
         let attr_name = kind.attr_name();
-        if !matches!(kind, Kind::Subscribe(_)) {
+        if !kind.is_event() {
             for attr in method.attrs.iter().filter(|a| policy_attr(a).is_some()) {
                 errors.error_spanned_by(
                     attr.path(),
@@ -321,7 +338,7 @@ impl<'a> Handler<'a> {
                     "`#[on_init]` methods take `SocketIo` and `Inject<T>` parameters only; `#[extract]` marks an extractor of an event or a connection",
                 );
             }
-            if matches!(kind, Kind::Subscribe(_)) && params.len() == MAX_EVENT_PARAMS {
+            if kind.is_event() && params.len() == MAX_EVENT_PARAMS {
                 errors.error_spanned_by(
                     pat_type,
                     format!("a `#[subscribe]` handler takes at most {MAX_EVENT_PARAMS} parameters after `&self`; gather payloads into a struct or a tuple"),
@@ -342,7 +359,7 @@ impl<'a> Handler<'a> {
             },
         };
         if let (false, ReturnType::Type(_, ty)) = (
-            matches!(kind, Kind::Subscribe(_)) || matches!(output, Output::Unit),
+            kind.is_event() || matches!(output, Output::Unit),
             &sig.output,
         ) {
             errors.error_spanned_by(

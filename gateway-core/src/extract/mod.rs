@@ -16,6 +16,7 @@
 
 mod args;
 pub(crate) mod event_args;
+pub(crate) mod event_name;
 mod from_parts;
 pub(crate) mod hooks;
 pub(crate) mod init;
@@ -33,6 +34,7 @@ use socketioxide_core::Value;
 use crate::providers::Providers;
 
 pub use args::{Arg, Args};
+pub use event_name::EventName;
 pub use from_parts::FromParts;
 pub use hooks::Auth;
 pub use inject::Inject;

@@ -5,26 +5,27 @@
 use std::sync::Arc;
 
 use socketioxide::adapter::Adapter;
-use socketioxide::handler::FromMessageParts;
 use socketioxide::socket::Socket;
 use socketioxide_core::Value;
 
 use crate::error::WsError;
+use crate::extract::event_name::with_event_name;
 use crate::intercept::Interception;
 use crate::runtime::context::InFlight;
 use crate::runtime::policy;
 use crate::runtime::reply::{Reply, respond_err};
 use crate::runtime::span::EventSpan;
-use crate::runtime::table::Namespace;
+use crate::runtime::table::{FALLBACK_EVENT, Namespace};
 
 impl<A: Adapter> Namespace<A> {
     /// Routes one event of `socket` to its handler, or answers it (`not_found`,
     /// `bad_payload`, `unavailable` while shutting down).
     pub(crate) fn dispatch(&self, socket: Arc<Socket<A>>, value: Value, ack_id: Option<i64>) {
         let found = with_event_name(&socket, &value, |name| match name {
-            Some(name) => match self.events.get_key_value(name) {
-                Some((&event, handler)) => Ok((event, handler)),
-                None => Err((
+            Some(name) => match (self.events.get_key_value(name), &self.fallback) {
+                (Some((&event, handler)), _) => Ok((event, handler)),
+                (None, Some(fallback)) => Ok((FALLBACK_EVENT, fallback)),
+                (None, None) => Err((
                     name.to_owned(),
                     WsError::not_found(format!("no handler for event `{name}`")),
                 )),
@@ -58,25 +59,4 @@ impl<A: Adapter> Namespace<A> {
             .observed_by(interception, span);
         policy::admit(handler, value, reply);
     }
-}
-
-/// Reads the event name. The common parser's packets start with `["name"`, which is read
-/// in place; anything else (escapes, msgpack) goes through socketioxide's parser.
-fn with_event_name<A: Adapter, R>(
-    socket: &Arc<Socket<A>>,
-    value: &Value,
-    f: impl FnOnce(Option<&str>) -> R,
-) -> R {
-    if let Value::Str(text, _) = value {
-        let text: &str = text.as_str();
-        if let Some(rest) = text.strip_prefix("[\"")
-            && let Some(end) = rest.find(['"', '\\'])
-            && rest.as_bytes()[end] == b'"'
-        {
-            return f(Some(&rest[..end]));
-        }
-    }
-    let mut value = value.clone();
-    let event = socketioxide::extract::Event::from_message_parts(socket, &mut value, &None).ok();
-    f(event.as_ref().map(|e| e.0.as_str()))
 }

@@ -30,6 +30,11 @@ use crate::throttle::Throttle;
 /// A future with its type erased.
 pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
+/// The event name of the events the `#[fallback]` handler receives, in spans, metrics and
+/// logs: one label for any name a client sends, so clients cannot grow the label set
+/// (`EventName` gives the handler the real one).
+pub(crate) const FALLBACK_EVENT: &str = "*";
+
 /// A handler with its types erased: builds the handler's parameters from the event and
 /// returns its task (which sends the ack), or answers the event with the extraction's error
 /// and returns `None`.
@@ -122,6 +127,8 @@ pub struct NamespaceBuilder<A: Adapter> {
     mode: AckMode,
     app: Arc<AppContext>,
     events: HashMap<&'static str, (EventHandler<A>, Registered)>,
+    /// The `#[fallback]` handler, for events no handler claims.
+    fallback: Option<(EventHandler<A>, Registered)>,
     conflicts: Vec<String>,
     connect: Vec<HookFn<A>>,
     disconnect: Vec<HookFn<A>>,
@@ -147,6 +154,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
             mode: AckMode::default(),
             app,
             events: HashMap::new(),
+            fallback: None,
             conflicts: Vec::new(),
             connect: Vec::new(),
             disconnect: Vec::new(),
@@ -212,21 +220,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
         Fut: Future + Send + 'static,
         Fut::Output: IntoAck,
     {
-        // The only code compiled per handler: extraction, and the handler's future mapped
-        // to its ack. A combinator rather than an `async` block, which would keep `fut`
-        // beside the future it awaits (twice the bytes per task).
-        let start = move |parts: &mut Parts<'_, A>, reply: Reply<A>| -> Option<BoxFuture> {
-            match extract(parts) {
-                Ok(fut) => Some(Box::pin(
-                    fut.map(move |output| reply.send(output.into_ack())),
-                )),
-                Err(err) => {
-                    reply.fail(err);
-                    None
-                }
-            }
-        };
-        self.insert_event(event, location, options, Arc::new(start));
+        self.insert_event(event, location, options, erase(extract));
     }
 
     /// [`subscribe_with`](Self::subscribe_with)'s part that does not depend on the
@@ -238,7 +232,49 @@ impl<A: Adapter> NamespaceBuilder<A> {
         options: HandlerOptions,
         start: Arc<StartFn<A>>,
     ) {
-        let handler = EventHandler {
+        let handler = self.event_handler(options, start);
+        let registered = Registered {
+            gateway: self.gateway,
+            location,
+        };
+        if let Some((_, first)) = self.events.get(event) {
+            self.conflicts.push(format!(
+                "event `{event}` on namespace `{}` has two handlers: `{}` at {} and `{}` at {}",
+                self.path, first.gateway, first.location, registered.gateway, registered.location
+            ));
+            return;
+        }
+        self.events.insert(event, (handler, registered));
+    }
+
+    /// Registers the `#[fallback]` handler: [`subscribe_with`](Self::subscribe_with) for
+    /// the events no handler of the namespace claims. One per namespace.
+    #[doc(hidden)]
+    pub fn fallback_with<F, Fut>(&mut self, location: Location, options: HandlerOptions, extract: F)
+    where
+        F: ExtractFn<A, Fut>,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoAck,
+    {
+        let handler = self.event_handler(options, erase(extract));
+        let registered = Registered {
+            gateway: self.gateway,
+            location,
+        };
+        if let Some((_, first)) = &self.fallback {
+            self.conflicts.push(format!(
+                "namespace `{}` has two `#[fallback]` handlers: `{}` at {} and `{}` at {}",
+                self.path, first.gateway, first.location, registered.gateway, registered.location
+            ));
+            return;
+        }
+        self.fallback = Some((handler, registered));
+    }
+
+    /// An event's handler with the current gateway's ack mode, interceptors, guards and
+    /// rate limit, then its own.
+    fn event_handler(&self, options: HandlerOptions, start: Arc<StartFn<A>>) -> EventHandler<A> {
+        EventHandler {
             mode: self.mode,
             interceptors: self.gateway_interceptors.iter().cloned().collect(),
             guards: self
@@ -255,19 +291,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
                 .collect(),
             ordered: options.ordered || self.gateway_ordered,
             start,
-        };
-        let registered = Registered {
-            gateway: self.gateway,
-            location,
-        };
-        if let Some((_, first)) = self.events.get(event) {
-            self.conflicts.push(format!(
-                "event `{event}` on namespace `{}` has two handlers: `{}` at {} and `{}` at {}",
-                self.path, first.gateway, first.location, registered.gateway, registered.location
-            ));
-            return;
         }
-        self.events.insert(event, (handler, registered));
     }
 
     /// Registers an `#[on_connect]` hook.
@@ -329,12 +353,38 @@ impl<A: Adapter> NamespaceBuilder<A> {
                 .collect(),
             connect: self.connect,
             disconnect: self.disconnect,
+            fallback: self.fallback.map(|(handler, _)| handler),
             connect_guards: self.connect_guards.into(),
             socket_providers,
             app: self.app,
         };
         (ns, self.init)
     }
+}
+
+/// A handler's extraction and future, erased: the only code compiled per handler. A
+/// combinator rather than an `async` block, which would keep `fut` beside the future it
+/// awaits (twice the bytes per task).
+fn erase<A, F, Fut>(extract: F) -> Arc<StartFn<A>>
+where
+    A: Adapter,
+    F: ExtractFn<A, Fut>,
+    Fut: Future + Send + 'static,
+    Fut::Output: IntoAck,
+{
+    Arc::new(
+        move |parts: &mut Parts<'_, A>, reply: Reply<A>| -> Option<BoxFuture> {
+            match extract(parts) {
+                Ok(fut) => Some(Box::pin(
+                    fut.map(move |output| reply.send(output.into_ack())),
+                )),
+                Err(err) => {
+                    reply.fail(err);
+                    None
+                }
+            }
+        },
+    )
 }
 
 fn erase_hook<A, Fut>(extract: impl ExtractFn<A, Fut>) -> HookFn<A>
@@ -351,6 +401,8 @@ pub(crate) struct Namespace<A: Adapter> {
     /// The ack shape of events no handler claims.
     pub(crate) mode: AckMode,
     pub(crate) events: HashMap<&'static str, EventHandler<A>>,
+    /// The `#[fallback]` handler of the namespace, if a gateway has one.
+    pub(crate) fallback: Option<EventHandler<A>>,
     pub(crate) connect: Vec<HookFn<A>>,
     pub(crate) disconnect: Vec<HookFn<A>>,
     pub(crate) connect_guards: Arc<[GuardRef]>,
