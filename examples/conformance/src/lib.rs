@@ -43,16 +43,16 @@ pub const EMIT_WITH_ACK: &str = "emit-with-ack";
 /// Server settings; [`Settings::default`] is what the test suite expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
-    /// TCP port on 127.0.0.1 (`PORT`, default 3000).
+    /// TCP port on 127.0.0.1 (default 3000; the binary reads `PORT`).
     pub port: u16,
-    /// Engine.IO ping interval (`PING_INTERVAL_MS`, default 300).
+    /// Engine.IO ping interval (default 300 ms; `GATEWAY_PING_INTERVAL` overrides it).
     pub ping_interval: Duration,
-    /// Engine.IO ping timeout (`PING_TIMEOUT_MS`, default 200).
+    /// Engine.IO ping timeout (default 200 ms; `GATEWAY_PING_TIMEOUT`).
     pub ping_timeout: Duration,
-    /// Largest accepted message, in bytes (`MAX_PAYLOAD_BYTES`, default 1 000 000).
+    /// Largest accepted message, in bytes (default 1 000 000; `GATEWAY_MAX_PAYLOAD`).
     pub max_payload: u64,
-    /// How long a client may stay without joining a namespace (`CONNECT_TIMEOUT_MS`,
-    /// default 1000).
+    /// How long a client may stay without joining a namespace (default 1000 ms;
+    /// `GATEWAY_CONNECT_TIMEOUT`).
     pub connect_timeout: Duration,
 }
 
@@ -65,55 +65,6 @@ impl Default for Settings {
             max_payload: 1_000_000,
             connect_timeout: Duration::from_millis(1000),
         }
-    }
-}
-
-impl Settings {
-    /// The defaults, overridden by the environment variables that are set: `PORT`,
-    /// `PING_INTERVAL_MS`, `PING_TIMEOUT_MS`, `MAX_PAYLOAD_BYTES`, `CONNECT_TIMEOUT_MS`.
-    /// A variable that is set but not a whole number (or not valid Unicode) is an error.
-    pub fn from_env() -> Result<Self, String> {
-        Self::from_lookup(|name| match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(raw)) => {
-                Err(format!("{name} is not valid Unicode: {raw:?}"))
-            }
-        })
-    }
-
-    /// Like [`from_env`](Self::from_env), reading the variables through `lookup`.
-    pub fn from_lookup(
-        lookup: impl Fn(&str) -> Result<Option<String>, String>,
-    ) -> Result<Self, String> {
-        fn number<T: std::str::FromStr>(
-            lookup: &impl Fn(&str) -> Result<Option<String>, String>,
-            name: &str,
-            what: &str,
-        ) -> Result<Option<T>, String> {
-            match lookup(name)? {
-                None => Ok(None),
-                Some(raw) => raw
-                    .trim()
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| format!("{name} must be {what}, got {raw:?}")),
-            }
-        }
-        let millis = |name: &str| {
-            number::<u64>(&lookup, name, "a whole number of milliseconds")
-                .map(|ms| ms.map(Duration::from_millis))
-        };
-
-        let defaults = Self::default();
-        Ok(Self {
-            port: number(&lookup, "PORT", "a TCP port (0-65535)")?.unwrap_or(defaults.port),
-            ping_interval: millis("PING_INTERVAL_MS")?.unwrap_or(defaults.ping_interval),
-            ping_timeout: millis("PING_TIMEOUT_MS")?.unwrap_or(defaults.ping_timeout),
-            max_payload: number(&lookup, "MAX_PAYLOAD_BYTES", "a whole number of bytes")?
-                .unwrap_or(defaults.max_payload),
-            connect_timeout: millis("CONNECT_TIMEOUT_MS")?.unwrap_or(defaults.connect_timeout),
-        })
     }
 }
 
@@ -224,58 +175,13 @@ async fn ack_round_trip(socket: SocketRef, args: Args) {
 mod tests {
     use super::*;
 
-    fn lookup<'a>(
-        vars: &'a [(&'a str, &'a str)],
-    ) -> impl Fn(&str) -> Result<Option<String>, String> + 'a {
-        move |name| {
-            Ok(vars
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned()))
-        }
-    }
-
     #[test]
     fn defaults_are_the_test_suite_settings() {
-        assert_eq!(Settings::from_lookup(lookup(&[])), Ok(Settings::default()));
         let s = Settings::default();
         assert_eq!(s.port, 3000);
         assert_eq!(s.ping_interval, Duration::from_millis(300));
         assert_eq!(s.ping_timeout, Duration::from_millis(200));
         assert_eq!(s.max_payload, 1_000_000);
         assert_eq!(s.connect_timeout, Duration::from_millis(1000));
-    }
-
-    #[test]
-    fn the_environment_overrides_each_setting() {
-        let vars = [
-            ("PORT", "4000"),
-            ("PING_INTERVAL_MS", "25000"),
-            ("PING_TIMEOUT_MS", " 20000 "),
-            ("MAX_PAYLOAD_BYTES", "100000"),
-            ("CONNECT_TIMEOUT_MS", "45000"),
-        ];
-        assert_eq!(
-            Settings::from_lookup(lookup(&vars)),
-            Ok(Settings {
-                port: 4000,
-                ping_interval: Duration::from_secs(25),
-                ping_timeout: Duration::from_secs(20),
-                max_payload: 100_000,
-                connect_timeout: Duration::from_secs(45),
-            })
-        );
-    }
-
-    #[test]
-    fn a_bad_value_is_an_error_naming_the_variable() {
-        let err =
-            Settings::from_lookup(lookup(&[("PING_INTERVAL_MS", "3s")])).expect_err("not a number");
-        assert_eq!(
-            err,
-            "PING_INTERVAL_MS must be a whole number of milliseconds, got \"3s\""
-        );
-        let err = Settings::from_lookup(lookup(&[("PORT", "70000")])).expect_err("too big");
-        assert!(err.starts_with("PORT must be a TCP port"), "{err}");
     }
 }

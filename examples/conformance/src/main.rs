@@ -2,20 +2,14 @@
 //! point the official Socket.IO v5 protocol test suite
 //! (<https://github.com/socketio/socket.io-protocol>, `test-suite/`) at it.
 //!
-//! Environment variables (all optional; the defaults are what the test suite expects):
+//! The settings are the test suite's (`Settings::default()`: 300 ms pings, 200 ms ping
+//! timeout, 1 s to join a namespace). `PORT` (3000) picks the port; every setting of the
+//! framework's can be overridden from the environment (`GATEWAY_PING_INTERVAL=25s`,
+//! `GATEWAY_TRANSPORTS=websocket`, `GATEWAY_HTTP_COMPRESSION=true`, ...: the book's
+//! "Configuration" chapter), and a bad value stops the server at startup with a message
+//! naming the variable. `RUST_LOG` sets the log filter (`info`).
 //!
-//! | variable             | default   | meaning                                            |
-//! |----------------------|-----------|----------------------------------------------------|
-//! | `PORT`               | `3000`    | TCP port on 127.0.0.1                              |
-//! | `PING_INTERVAL_MS`   | `300`     | Engine.IO ping interval, milliseconds              |
-//! | `PING_TIMEOUT_MS`    | `200`     | Engine.IO ping timeout, milliseconds               |
-//! | `MAX_PAYLOAD_BYTES`  | `1000000` | largest accepted message, bytes                    |
-//! | `CONNECT_TIMEOUT_MS` | `1000`    | time a client may take to join a namespace, ms     |
-//! | `RUST_LOG`           | `info`    | log filter (`tracing_subscriber::EnvFilter`)       |
-//!
-//! A variable that is set but not a whole number stops the server at startup (exit code 2).
-//!
-//! e.g. `PORT=4000 PING_INTERVAL_MS=25000 PING_TIMEOUT_MS=20000 cargo run -p example-conformance`.
+//! e.g. `PORT=4000 GATEWAY_PING_INTERVAL=25s GATEWAY_PING_TIMEOUT=20s cargo run -p example-conformance`.
 //!
 //! The protocol it implements is described in the crate docs (`src/lib.rs`).
 
@@ -29,14 +23,13 @@ async fn main() -> Result<(), BoxError> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let settings = match Settings::from_env() {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprintln!("example-conformance: {err}");
-            std::process::exit(2);
-        }
+    let settings = Settings::default();
+    let port = match std::env::var("PORT") {
+        Ok(port) => port
+            .trim()
+            .parse()
+            .map_err(|_| format!("PORT must be a TCP port (0-65535), got {port:?}"))?,
+        Err(_) => settings.port,
     };
-    app_with(&settings)
-        .serve(("127.0.0.1", settings.port))
-        .await
+    app_with(&settings).serve(("127.0.0.1", port)).await
 }

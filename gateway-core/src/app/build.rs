@@ -18,6 +18,7 @@ use crate::app::built::{BuiltApp, NamespaceSummary};
 use crate::app::config::{GatewayConfig, Transports};
 use crate::app::error::StartupError;
 use crate::app::shutdown::Shutdown;
+use crate::app::sources;
 use crate::gateway::{BuildOutcome, GatewayDescriptor};
 use crate::providers::Providers;
 use crate::registry;
@@ -46,6 +47,8 @@ impl GatewayApp {
             #[cfg(feature = "contracts")]
                 contract_info: _,
         } = self;
+        // The environment and the config file override what the code set.
+        let config = sources::apply(config).map_err(StartupError::Config)?;
         #[cfg(feature = "metrics")]
         let (metrics, interceptors) = match &config.metrics_path {
             None => (None, interceptors),

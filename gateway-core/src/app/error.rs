@@ -68,6 +68,10 @@ pub enum StartupError {
     /// the `metrics` feature.
     #[error("metrics: {0}")]
     Metrics(String),
+    /// A setting from the environment or the config file does not parse: the message
+    /// names the variable (or the file's key) and what it accepts.
+    #[error("configuration: {0}")]
+    Config(String),
     /// A Redis URL was given to a build without the `redis` feature.
     #[error(
         "a Redis URL was given ({url}) but socketioxide-gateway was built without its `redis` feature: enable it (socketioxide-gateway = {{ features = [\"redis\"] }}), or unset {REDIS_URL_ENV}"

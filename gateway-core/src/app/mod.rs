@@ -5,7 +5,8 @@
 //! [`error`] (`StartupError`), [`build`] (from descriptors to a [`BuiltApp`]), [`built`]
 //! (the built app and its router), [`compression`] (long-polling responses compressed),
 //! [`origin`] (the `Origin` allowlist), [`adapter`]
-//! (memory or Redis), [`serve`] (bind, signals), [`shutdown`] (drain), `contracts` (the export; feature `contracts`).
+//! (memory or Redis), [`serve`] (bind, signals), [`shutdown`] (drain), [`sources`]
+//! (settings from the environment and a file), `contracts` (the export; feature `contracts`).
 
 mod adapter;
 mod build;
@@ -19,6 +20,7 @@ mod origin;
 mod serve;
 mod settings;
 mod shutdown;
+mod sources;
 
 use std::any::{Any, TypeId};
 use std::sync::Arc;
@@ -41,6 +43,7 @@ pub use config::{AdapterConfig, GatewayConfig, REDIS_URL_ENV, Transports};
 pub use error::StartupError;
 pub use serve::Server;
 pub use shutdown::Shutdown;
+pub use sources::{CONFIG_FILE_ENV, ENV_PREFIX};
 
 type RoutesFn = Box<dyn FnOnce(SocketIo) -> Router + Send>;
 
