@@ -69,7 +69,7 @@ pub use ack::{AckMode, IntoAck};
 pub use adapter::{DefaultAdapter, SocketIo, SocketRef};
 pub use app::{
     AdapterConfig, BuiltApp, CONFIG_FILE_ENV, ENV_PREFIX, GatewayApp, GatewayConfig,
-    NamespaceSummary, REDIS_URL_ENV, Server, Shutdown, StartupError, Transports,
+    NamespaceSummary, Parser, REDIS_URL_ENV, Server, Shutdown, StartupError, Transports,
 };
 pub use auth::Claims;
 #[cfg(feature = "contracts")]

@@ -15,7 +15,7 @@ use crate::adapter::DefaultAdapter;
 use crate::app::GatewayApp;
 use crate::app::adapter::adapter_state;
 use crate::app::built::{BuiltApp, NamespaceSummary};
-use crate::app::config::{GatewayConfig, Transports};
+use crate::app::config::{GatewayConfig, Parser, Transports};
 use crate::app::error::StartupError;
 use crate::app::shutdown::Shutdown;
 use crate::app::sources;
@@ -78,7 +78,7 @@ impl GatewayApp {
         let adapter = adapter_state(&config.adapter).await?;
         #[cfg(not(feature = "redis"))]
         adapter_state(&config.adapter)?;
-        let builder = socketio_builder(&config);
+        let builder = socketio_builder(&config)?;
         #[cfg(feature = "redis")]
         let builder = builder.with_adapter::<DefaultAdapter>(adapter);
         let (layer, io) = builder.build_layer();
@@ -141,7 +141,7 @@ impl GatewayApp {
 }
 
 /// socketioxide's builder with the app's settings.
-fn socketio_builder(config: &GatewayConfig) -> SocketIoBuilder {
+fn socketio_builder(config: &GatewayConfig) -> Result<SocketIoBuilder, StartupError> {
     let max_message = usize::try_from(config.max_payload).unwrap_or(usize::MAX);
     let builder = match config.transports {
         Transports::Both => socketioxide::SocketIo::builder(),
@@ -152,7 +152,7 @@ fn socketio_builder(config: &GatewayConfig) -> SocketIoBuilder {
             socketioxide::SocketIo::builder().transports([TransportType::Polling])
         }
     };
-    builder
+    let builder = builder
         .req_path(config.path.clone())
         .ping_interval(config.ping_interval)
         .ping_timeout(config.ping_timeout)
@@ -162,13 +162,22 @@ fn socketio_builder(config: &GatewayConfig) -> SocketIoBuilder {
         .ack_timeout(config.ack_timeout)
         .connect_timeout(config.connect_timeout)
         .max_buffer_size(config.max_buffer_size)
-        .ws_read_buffer_size(config.ws_read_buffer_size)
-        .with_parser(
+        .ws_read_buffer_size(config.ws_read_buffer_size);
+    match config.parser {
+        Parser::Json => Ok(builder.with_parser(
             ParserConfig::common()
                 .max_incoming_binaries(config.max_binary_attachments)
                 .max_incoming_binary_buf_size(config.max_binary_size)
                 .packet_completion_timeout(config.binary_completion_timeout),
-        )
+        )),
+        // Binary is inline in a msgpack packet: `max_payload` bounds it, with the packet.
+        #[cfg(feature = "msgpack")]
+        Parser::MsgPack => Ok(builder.with_parser(ParserConfig::msgpack())),
+        #[cfg(not(feature = "msgpack"))]
+        Parser::MsgPack => Err(StartupError::Config(
+            "the msgpack parser needs socketioxide-gateway's `msgpack` feature".to_owned(),
+        )),
+    }
 }
 
 /// Each gateway's instance: the one handed in, or built from the providers.

@@ -67,9 +67,24 @@ pub struct GatewayConfig {
     /// The Engine.IO transports clients may use (both). A client asking for another gets
     /// Engine.IO's error: HTTP 400, `{"code":"3","message":"Bad request"}`.
     pub transports: Transports,
+    /// How packets are encoded on the wire: JSON (the default) or msgpack (feature
+    /// `msgpack`). Every client of the server must use the same one.
+    pub parser: Parser,
     /// Compress long-polling responses of 1 KB and more with gzip, brotli or deflate, as
     /// the client's `Accept-Encoding` allows (off). WebSocket frames are not compressed.
     pub http_compression: bool,
+}
+
+/// The Socket.IO parser: how packets are encoded (`GatewayApp::parser`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Parser {
+    /// socket.io's default: JSON text, binary attachments in frames of their own.
+    #[default]
+    Json,
+    /// msgpack (`socket.io-msgpack-parser` on the JavaScript side, `serializer="msgpack"`
+    /// in python-socketio): binary inline, smaller numbers. Needs the `msgpack` feature.
+    MsgPack,
 }
 
 /// The Engine.IO transports a server accepts (`GatewayApp::transports`).
@@ -139,6 +154,7 @@ impl Default for GatewayConfig {
             shutdown_timeout: Duration::from_secs(10),
             metrics_path: None,
             transports: Transports::Both,
+            parser: Parser::Json,
             http_compression: false,
         }
     }

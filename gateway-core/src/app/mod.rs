@@ -39,7 +39,7 @@ use crate::providers::{MissingProvider, Providers};
 use crate::runtime::table::SocketProviderFn;
 
 pub use built::{BuiltApp, NamespaceSummary};
-pub use config::{AdapterConfig, GatewayConfig, REDIS_URL_ENV, Transports};
+pub use config::{AdapterConfig, GatewayConfig, Parser, REDIS_URL_ENV, Transports};
 pub use error::StartupError;
 pub use serve::Server;
 pub use shutdown::Shutdown;

@@ -7,7 +7,7 @@ use crate::ack::AckMode;
 use crate::app::GatewayApp;
 #[cfg(doc)]
 use crate::app::config::GatewayConfig;
-use crate::app::config::{AdapterConfig, Transports};
+use crate::app::config::{AdapterConfig, Parser, Transports};
 
 /// `fn name(mut self, value: T) -> Self` setting `self.config.name`, once per setting.
 macro_rules! setters {
@@ -46,6 +46,9 @@ setters! {
     /// The transports clients may use: [`Transports::Both`] (the default),
     /// [`Transports::WebSocket`] or [`Transports::Polling`].
     transports: Transports;
+    /// The wire format: [`Parser::Json`] (the default) or [`Parser::MsgPack`] (feature
+    /// `msgpack`); every client must use the same.
+    parser: Parser;
     /// See [`GatewayConfig::http_compression`]: gzip, brotli or deflate for long-polling
     /// responses of 1 KB and more.
     http_compression: bool;

@@ -14,7 +14,7 @@ use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
-use crate::app::config::{GatewayConfig, Transports};
+use crate::app::config::{GatewayConfig, Parser, Transports};
 
 /// The prefix of every variable (`GATEWAY_PING_INTERVAL` sets `ping_interval`).
 pub const ENV_PREFIX: &str = "GATEWAY_";
@@ -49,6 +49,8 @@ struct External {
     http_compression: Option<bool>,
     #[serde(default, deserialize_with = "transports")]
     transports: Option<Transports>,
+    #[serde(default, deserialize_with = "parser")]
+    parser: Option<Parser>,
     #[serde(default, deserialize_with = "list")]
     allowed_origins: Option<Vec<String>>,
 }
@@ -94,7 +96,8 @@ impl External {
             max_ordered_backlog,
             report_exceptions,
             http_compression,
-            transports
+            transports,
+            parser
         );
         if let Some(origins) = self.allowed_origins {
             c.allowed_origins = Some(origins);
@@ -178,6 +181,18 @@ fn transports<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Trans
     }
 }
 
+/// `json` or `msgpack`.
+fn parser<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Parser>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "json" => Ok(Some(Parser::Json)),
+        "msgpack" => Ok(Some(Parser::MsgPack)),
+        _ => Err(de::Error::custom(format!(
+            "unknown parser `{text}`; expected `json` or `msgpack`"
+        ))),
+    }
+}
+
 /// A comma-separated list (`a,b`), or a list in the file (`["a", "b"]`).
 fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
     #[derive(Deserialize)]
@@ -214,6 +229,7 @@ mod tests {
             jail.set_env("GATEWAY_MAX_PAYLOAD", "2048");
             jail.set_env("GATEWAY_TRANSPORTS", "websocket");
             jail.set_env("GATEWAY_HTTP_COMPRESSION", "true");
+            jail.set_env("GATEWAY_PARSER", "msgpack");
             jail.set_env(
                 "GATEWAY_ALLOWED_ORIGINS",
                 "https://a.example, https://b.example",
@@ -239,6 +255,7 @@ mod tests {
             assert_eq!(c.max_payload, 2048);
             assert_eq!(c.transports, Transports::WebSocket);
             assert!(c.http_compression);
+            assert_eq!(c.parser, Parser::MsgPack);
             assert_eq!(
                 c.allowed_origins.as_deref(),
                 Some(
@@ -275,6 +292,12 @@ mod tests {
                 "GATEWAY_TRANSPORTS: unknown transport `grpc`; expected `websocket`, `polling`, or both comma-separated"
             );
             jail.set_env("GATEWAY_TRANSPORTS", "websocket");
+            jail.set_env("GATEWAY_PARSER", "protobuf");
+            assert_eq!(
+                applied().expect_err("refused"),
+                "GATEWAY_PARSER: unknown parser `protobuf`; expected `json` or `msgpack`"
+            );
+            jail.set_env("GATEWAY_PARSER", "json");
             jail.set_env("GATEWAY_PING_INTERVAL", "soon");
             let err = applied().expect_err("refused");
             assert!(

@@ -24,6 +24,10 @@ type RedisAdapter = CustomRedisAdapter<Emitter, ResilientDriver>;
 /// The adapter of every namespace when the `redis` feature is on: in memory, or Redis.
 pub struct ClusterAdapter(Inner);
 
+// One per namespace, built once: the in-memory variant stays inline (boxing it would add
+// an indirection to every broadcast of a single-node app); it outgrows the `Arc` when
+// socketioxide's `msgpack` parser is compiled in.
+#[allow(clippy::large_enum_variant)]
 enum Inner {
     Memory(CoreLocalAdapter<Emitter>),
     Redis(Arc<RedisAdapter>),
