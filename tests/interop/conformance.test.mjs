@@ -21,12 +21,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Manager } from "socket.io-client";
+import msgpackParser from "socket.io-msgpack-parser";
 
 const CONFORMANCE_URL = process.env.CONFORMANCE_URL;
 if (!CONFORMANCE_URL) {
   throw new Error("set CONFORMANCE_URL to the server's base URL, e.g. http://127.0.0.1:3000");
 }
 const BASE = CONFORMANCE_URL.replace(/\/+$/, "");
+/** `PARSER=msgpack` runs every check with socket.io-msgpack-parser (the server must match). */
+const PARSER = process.env.PARSER === "msgpack" ? { parser: msgpackParser } : {};
 
 /** How long to wait for an ack or an event that must arrive. */
 const WAIT_MS = 3000;
@@ -185,6 +188,7 @@ for (const transport of TRANSPORTS) {
       manager = new Manager(BASE, {
         reconnection: false,
         timeout: WAIT_MS,
+        ...PARSER,
         ...transport.opts,
       });
       main = manager.socket("/", { auth: { token: "123" } });

@@ -9,7 +9,9 @@
 //! "Configuration" chapter), and a bad value stops the server at startup with a message
 //! naming the variable. `RUST_LOG` sets the log filter (`info`).
 //!
-//! e.g. `PORT=4000 GATEWAY_PING_INTERVAL=25s GATEWAY_PING_TIMEOUT=20s cargo run -p example-conformance`.
+//! e.g. `PORT=4000 GATEWAY_PING_INTERVAL=25s GATEWAY_PING_TIMEOUT=20s cargo run -p example-conformance`,
+//! or `GATEWAY_PARSER=msgpack cargo run -p example-conformance` for the msgpack suites
+//! (the example is built with the `msgpack` feature).
 //!
 //! The protocol it implements is described in the crate docs (`src/lib.rs`).
 

@@ -4,11 +4,14 @@
 //! of failing at runtime. As in `param.rs`, the compiler infers a marker per parameter:
 //! [`ViaParts`] for an extractor, [`ViaAuth`] or [`ViaReason`] for the hook's own.
 
+use std::sync::Arc;
+
 use serde::de::DeserializeOwned;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::TryData;
 use socketioxide::handler::FromConnectParts;
-use socketioxide::socket::DisconnectReason;
+use socketioxide::socket::{DisconnectReason, Socket};
+use socketioxide_core::Value;
 
 use super::param::ViaParts;
 use super::{FromParts, Parts, PartsKind};
@@ -89,14 +92,31 @@ impl<A: Adapter> Parts<'_, A> {
         let PartsKind::Connect { auth } = self.kind else {
             return Err(WsError::internal());
         };
-        match TryData::<T>::from_connect_parts(self.socket, auth) {
-            Ok(TryData(Ok(auth))) => Ok(auth),
-            Ok(TryData(Err(err))) => Err(WsError::bad_payload(sanitize_decode_error(
-                &err.to_string(),
-            ))),
+        decode_auth(self.socket, auth)
+    }
+}
+
+/// A CONNECT's auth payload decoded as `T`. No payload, or `null`, is `{}`, whatever the
+/// parser: the JSON client sends none when it has no `auth`, the msgpack one a `nil`.
+pub(crate) fn decode_auth<A: Adapter, T: DeserializeOwned>(
+    socket: &Arc<Socket<A>>,
+    auth: &Option<Value>,
+) -> Result<T, WsError> {
+    let absent = auth.is_none()
+        || matches!(
+            TryData::<Option<serde::de::IgnoredAny>>::from_connect_parts(socket, auth),
+            Ok(TryData(Ok(None)))
+        );
+    let decoded = if absent {
+        T::deserialize(serde_json::Value::Object(serde_json::Map::new()))
+            .map_err(|err| err.to_string())
+    } else {
+        match TryData::<T>::from_connect_parts(socket, auth) {
+            Ok(TryData(decoded)) => decoded.map_err(|err| err.to_string()),
             Err(never) => match never {},
         }
-    }
+    };
+    decoded.map_err(|err| WsError::bad_payload(sanitize_decode_error(&err)))
 }
 
 impl<A: Adapter> DisconnectParam<A, ViaReason> for DisconnectReason {

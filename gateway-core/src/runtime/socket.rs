@@ -15,12 +15,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::TryData;
-use socketioxide::handler::{ConnectHandler, DisconnectHandler, FromConnectParts, MessageHandler};
+use socketioxide::handler::{ConnectHandler, DisconnectHandler, MessageHandler};
 use socketioxide::socket::{DisconnectReason, Socket};
 use socketioxide_core::Value;
 
 use crate::error::WsError;
+use crate::extract::hooks::decode_auth;
 use crate::extract::{Parts, PartsKind};
 use crate::panic::{self, Site};
 use crate::providers::{Providers, SocketProviders};
@@ -133,12 +133,9 @@ async fn check_connection<A: Adapter>(
     s: &Arc<Socket<A>>,
     auth: &Option<Value>,
 ) -> Result<(), WsError> {
-    let auth = match TryData::<serde_json::Value>::from_connect_parts(s, auth) {
-        Ok(TryData(Ok(auth))) => Some(auth),
-        Ok(TryData(Err(_))) => {
-            return Err(WsError::bad_payload("the auth payload is not valid JSON"));
-        }
-        Err(never) => match never {},
+    let auth = match decode_auth::<A, serde_json::Value>(s, auth) {
+        Ok(auth) => Some(auth),
+        Err(_) => return Err(WsError::bad_payload("the auth payload does not decode")),
     };
     let scope = GuardScope::connect(s.clone(), ns.app.clone(), auth);
     check_guards(ns.connect_guards.clone(), scope).await
