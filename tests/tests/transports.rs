@@ -275,3 +275,56 @@ async fn the_official_client_connects_on_the_allowed_transport_only() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_compressed_request_body_is_not_inflated_and_costs_only_its_session() {
+    let server = server(|app| app.http_compression(true)).await;
+    let sid = polling_handshake(&server).await;
+    // 10 MB of zeros gzip to about 10 KB: a decompression bomb if the server inflated
+    // request bodies. It does not: the bytes are read as they are, are no Engine.IO
+    // payload, and close that session only.
+    let bomb = gzip(&vec![b'0'; 10_000_000]);
+    assert!(bomb.len() < 20_000, "{} bytes", bomb.len());
+    let path = std::env::temp_dir().join(format!("gateway-bomb-{}.gz", std::process::id()));
+    std::fs::write(&path, &bomb).expect("written");
+    let refused = curl(vec![
+        "-X".into(),
+        "POST".into(),
+        "-H".into(),
+        "Content-Encoding: gzip".into(),
+        "-H".into(),
+        "Content-Type: text/plain;charset=UTF-8".into(),
+        "--data-binary".into(),
+        format!("@{}", path.display()),
+        polling_url(&server, Some(&sid)),
+    ])
+    .await;
+    std::fs::remove_file(&path).ok();
+    assert_eq!(
+        refused.status,
+        400,
+        "{}",
+        String::from_utf8_lossy(&refused.body)
+    );
+    // The server serves a new session as before.
+    let other = polling_handshake(&server).await;
+    post(&server, &other, "40/t,").await;
+    poll_for(&server, &other, false, "40/t,").await;
+}
+
+/// gzip, through the system's gzip.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut child = Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("gzip runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("gzip finishes");
+    writer.join().expect("writer").expect("written");
+    out.stdout
+}
