@@ -17,7 +17,7 @@ export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "system packages: node, npm, redis-server, nginx, chromium"
+step "system packages: node, npm, redis-server, nginx, chromium, curl, gzip"
 # Real parts the tests drive: Node (the official socket.io-client), Redis >= 7 and nginx
 # (the cluster tests start private instances on free ports, and stop and restart Redis
 # mid-test), Chromium (the browser tests, through playwright-core).
@@ -27,6 +27,9 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Raw HTTP requests of the transport and compression tests (tests/tests/transports.rs).
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v gzip >/dev/null 2>&1 || missing+=(gzip)
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "missing: ${missing[*]}; install them with your package manager" >&2
