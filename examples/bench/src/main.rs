@@ -3,6 +3,9 @@
 //! - `AUTH_TOKEN`: when set, a client whose CONNECT auth `token` differs is refused.
 //! - `BENCH_EVENTS`: `contract` (default: `echo`, `join`, `broadcast`), `1` (`echo`
 //!   only) or `30` (`echo` and 29 more), for the per-connection memory comparison.
+//! - The framework's settings, like every app: `GATEWAY_PARSER=msgpack` (the example is
+//!   built with the `msgpack` feature), `GATEWAY_TRANSPORTS`, `GATEWAY_HTTP_COMPRESSION`,
+//!   ... (the book's "Configuration" chapter).
 
 use socketioxide_gateway::BoxError;
 
