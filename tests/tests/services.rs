@@ -28,7 +28,13 @@ fn a_dropped_nginx_leaves_neither_its_master_nor_its_workers() {
     );
     let nginx = Nginx::start(&config, port);
     let group = nginx.process_group().expect("nginx runs");
-    let running = group_members(group);
+    // nginx listens before it has forked every worker: wait (briefly) for the second one.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut running = group_members(group);
+    while running.len() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(25));
+        running = group_members(group);
+    }
     assert!(
         running.len() >= 3,
         "a master and two workers in nginx's own process group, got {running:?}"
