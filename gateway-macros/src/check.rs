@@ -24,15 +24,14 @@ pub(crate) fn check(errors: &Errors, gateway: &Gateway<'_>) {
 
 /// A second `#[fallback]` in one gateway: which one would get an unknown event?
 fn check_one_fallback(errors: &Errors, gateway: &Gateway<'_>) {
-    let mut fallbacks = gateway
+    let fallbacks = gateway
         .handlers
         .iter()
         .filter_map(|handler| match handler.kind {
             Kind::Fallback(span) => Some(span),
             _ => None,
         });
-    let _first = fallbacks.next();
-    for span in fallbacks {
+    for span in fallbacks.skip(1) {
         errors.push(syn::Error::new(
             span,
             "a gateway has one `#[fallback]`: it receives every event no handler claims",

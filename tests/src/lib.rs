@@ -204,6 +204,25 @@ pub mod process {
     }
 }
 
+pub mod interop {
+    //! The Node and Python interop scripts under `tests/interop/`.
+
+    use std::path::{Path, PathBuf};
+
+    /// `tests/interop/`, after checking that `npm ci --prefix tests/interop` installed
+    /// `package` there.
+    pub fn dir_with(package: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop");
+        assert!(
+            dir.join("node_modules").join(package).is_dir(),
+            "{} has no node_modules/{package}: run `npm ci --prefix tests/interop` (from the \
+             workspace root) before this test",
+            dir.display(),
+        );
+        dir
+    }
+}
+
 pub mod services {
     //! Real servers for tests that need them: Redis and nginx (from Debian's packages,
     //! installed by `.ci/run`), each a private instance on a free port, plus a minimal

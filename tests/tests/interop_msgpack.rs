@@ -4,7 +4,6 @@
 //! `socket.io-msgpack-parser` (tests/interop/msgpack.test.mjs). Handlers, validation and
 //! acks are the JSON parser's, unchanged; `Bytes` stays binary.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -47,8 +46,9 @@ async fn server() -> TestServer {
     .expect("the msgpack server starts")
 }
 
+/// `tests/interop/`, with the msgpack parser of socket.io-client installed.
 fn interop() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("interop")
+    gateway_tests::interop::dir_with("socket.io-msgpack-parser")
 }
 
 fn assert_passed(run: Run, what: &str) {
@@ -79,13 +79,6 @@ async fn python_socketio_with_its_msgpack_serializer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn socket_io_client_with_socket_io_msgpack_parser() {
-    assert!(
-        interop()
-            .join("node_modules")
-            .join("socket.io-msgpack-parser")
-            .is_dir(),
-        "run `npm ci --prefix tests/interop` first"
-    );
     let server = server().await;
     let mut node = Command::new("node");
     node.args(["--test", "msgpack.test.mjs"])

@@ -2,7 +2,6 @@
 //! Engine.IO requests made with curl (what a proxy or a load balancer sees), and the
 //! official `socket.io-client` (tests/interop/transports.test.mjs).
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -246,14 +245,7 @@ fn gunzip(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_client_connects_on_the_allowed_transport_only() {
-    let interop = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop");
-    assert!(
-        interop
-            .join("node_modules")
-            .join("socket.io-client")
-            .is_dir(),
-        "run `npm ci --prefix tests/interop` first"
-    );
+    let interop = gateway_tests::interop::dir_with("socket.io-client");
     let ws = server(|app| app.transports(Transports::WebSocket)).await;
     let polling = server(|app| app.transports(Transports::Polling)).await;
     let mut node = Command::new("node");

@@ -70,14 +70,16 @@ impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
             return Box::pin(std::future::ready(Err(refused as Box<dyn Display + Send>)));
         }
         if ns.connect_guards.is_empty() {
-            return Box::pin(std::future::ready(admit(ns, &s, auth).map_err(refusal)));
+            return Box::pin(std::future::ready(
+                accept_socket(ns, &s, auth).map_err(refusal),
+            ));
         }
         Box::pin(async move {
             check_connection(ns, &s, auth).await.map_err(|err| {
                 tracing::debug!(ns = ns.path, sid = %s.id, %err, "connection refused by a guard");
                 refusal(err)
             })?;
-            admit(ns, &s, auth).map_err(refusal)
+            accept_socket(ns, &s, auth).map_err(refusal)
         })
     }
 }
@@ -89,7 +91,7 @@ fn refusal(err: WsError) -> Box<dyn Display + Send> {
 
 /// A socket its guards let in: builds its scoped providers (any of which may still refuse
 /// it), then installs its dispatcher.
-fn admit<A: Adapter>(
+fn accept_socket<A: Adapter>(
     ns: &Arc<Namespace<A>>,
     s: &Arc<Socket<A>>,
     auth: &Option<Value>,
