@@ -12,10 +12,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
 use socketioxide::extensions::Extensions;
 use socketioxide::socket::Sid;
 
 use crate::error::WsError;
+use crate::ns_params;
 use crate::providers::Providers;
 
 /// What a guard sees.
@@ -84,6 +86,14 @@ impl<'a> GuardContext<'a> {
     /// The app's providers.
     pub fn providers(&self) -> &'a Providers {
         self.providers
+    }
+
+    /// The parameters of a dynamic namespace (`/tenant/{tenant}`), decoded as `T` (see
+    /// [`NsParams`](crate::NsParams)): a connection guard can refuse a client who does not
+    /// belong to the tenant it asks for. `bad_payload` when they do not parse into `T`
+    /// (the client gets `connect_error`), `internal` on a static namespace.
+    pub fn ns_params<T: DeserializeOwned>(&self) -> Result<T, WsError> {
+        ns_params::from_extensions(self.extensions)
     }
 }
 

@@ -57,6 +57,7 @@ pub mod intercept;
 mod location;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+mod ns_params;
 mod panic;
 mod providers;
 mod registry;
@@ -79,6 +80,7 @@ pub use event::{BroadcastEvent, EmitEvent, ServerEvent};
 pub use extract::{Arg, Args, Auth, EventName, FromParts, Inject, Parts, Payload, Valid};
 pub use guard::{Guard, GuardContext};
 pub use intercept::Interceptor;
+pub use ns_params::NsParams;
 pub use providers::{Injectable, MissingProvider, Providers};
 
 /// The macros: `#[gateway]` on an impl block, with `#[subscribe("event")]`,
@@ -100,9 +102,9 @@ pub use axum;
 pub mod prelude {
     pub use crate::{
         AckMode, AppError, Auth, BoxError, BroadcastEvent, Claims, EmitEvent, GatewayApp,
-        GatewayConfig, Guard, GuardContext, Inject, Injectable, Interceptor, ServerEvent, Valid,
-        WsError, fallback, gateway, guard, intercept, on_connect, on_disconnect, on_init, ordered,
-        subscribe, throttle,
+        GatewayConfig, Guard, GuardContext, Inject, Injectable, Interceptor, NsParams, ServerEvent,
+        Valid, WsError, fallback, gateway, guard, intercept, on_connect, on_disconnect, on_init,
+        ordered, subscribe, throttle,
     };
     pub use crate::{SocketIo, SocketRef};
     // The traits from their crates; the derives of the same names from the macros, which

@@ -16,6 +16,9 @@
 //! | `gateway_events_in_flight` | gauge | |
 //! | `gateway_redis_up` | gauge | (with the `redis` feature and a Redis URL) |
 //!
+//! A dynamic namespace (`/tenant/{tenant}`) is labelled by its pattern, never by the
+//! concrete path (`/tenant/acme`): a label per tenant would grow without bound.
+//!
 //! Events for which no handler exists are not counted per event name: the name is the
 //! client's, and counting it would let any client create series without bound.
 
@@ -31,6 +34,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use crate::SocketIo;
 use crate::intercept::{EventInfo, Interceptor, Outcome};
 use crate::runtime::AppContext;
+use crate::runtime::pattern::NsPattern;
 
 /// The largest rooms reported one by one, per namespace.
 const TOP_ROOMS: usize = 20;
@@ -101,7 +105,8 @@ pub(crate) struct MetricsRoute {
     pub(crate) path: String,
     handle: PrometheusHandle,
     io: SocketIo,
-    namespaces: Arc<[&'static str]>,
+    /// The served paths, with the pattern of the dynamic ones.
+    namespaces: Arc<[(&'static str, Option<Arc<NsPattern>>)]>,
     app: Arc<AppContext>,
 }
 
@@ -115,7 +120,7 @@ impl MetricsRoute {
         path: String,
         handle: PrometheusHandle,
         io: SocketIo,
-        namespaces: Arc<[&'static str]>,
+        namespaces: Arc<[(&'static str, Option<Arc<NsPattern>>)]>,
         app: Arc<AppContext>,
     ) -> Self {
         Self {
@@ -145,40 +150,88 @@ impl MetricsRoute {
         )
     }
 
+    /// The concrete namespaces of each served path: the path itself, or for a dynamic
+    /// namespace every concrete one of this node with sockets (`/tenant/acme`, ...), so that
+    /// the gauges are labelled by the pattern and the label set stays bounded.
+    fn concrete_namespaces(&self) -> Vec<(&'static str, Vec<String>)> {
+        let mut groups: Vec<(&'static str, Vec<String>)> = self
+            .namespaces
+            .iter()
+            .map(|(path, pattern)| {
+                let own = match pattern {
+                    None => vec![(*path).to_owned()],
+                    Some(_) => Vec::new(),
+                };
+                (*path, own)
+            })
+            .collect();
+        if self.namespaces.iter().any(|(_, pattern)| pattern.is_some()) {
+            for ns in self.io.nsps() {
+                let Some(socket) = ns.local().sockets().into_iter().next() else {
+                    continue;
+                };
+                let path = socket.ns();
+                let served = |(static_path, pattern): &(&str, Option<Arc<NsPattern>>)| {
+                    pattern.is_none() && *static_path == path
+                };
+                if self.namespaces.iter().any(served) {
+                    continue; // a static namespace wins over the patterns
+                }
+                let group = self
+                    .namespaces
+                    .iter()
+                    .position(|(_, pattern)| pattern.as_ref().is_some_and(|p| p.matches(path)));
+                if let Some(group) = group {
+                    groups[group].1.push(path.to_owned());
+                }
+            }
+        }
+        groups
+    }
+
     /// The recorder's metrics, then the gauges read live from this node's namespaces.
     async fn render(&self) -> String {
         let mut text = self.handle.render();
         let mut sockets = String::new();
         let mut rooms = String::new();
         let mut sizes = String::new();
-        for path in self.namespaces.iter() {
-            // Operators are consumed by use, so each query takes a fresh one.
-            let local = || self.io.of(*path).map(|ns| ns.local());
-            let Some(ns) = local() else {
+        for (label, paths) in self.concrete_namespaces() {
+            let ns_label = escape(label);
+            let mut connected = 0;
+            let mut room_count = 0;
+            // Room sizes by name, summed over the concrete namespaces of a pattern.
+            let mut by_room: std::collections::BTreeMap<String, usize> = Default::default();
+            for path in &paths {
+                // Operators are consumed by use, so each query takes a fresh one.
+                let local = || self.io.of(path).map(|ns| ns.local());
+                let Some(ns) = local() else {
+                    continue;
+                };
+                connected += ns.sockets().len();
+                let names = match local().map(|ns| ns.rooms()) {
+                    Some(names) => names.await.unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                room_count += names.len();
+                for room in names {
+                    let size = local().map_or(0, |ns| ns.to(room.clone()).sockets().len());
+                    *by_room.entry(room.into_owned()).or_default() += size;
+                }
+            }
+            if paths.is_empty() && !label.contains('{') {
                 continue;
-            };
-            let ns_label = escape(path);
-            let connected = ns.sockets().len();
+            }
             let _ = writeln!(
                 sockets,
                 "gateway_connected_sockets{{namespace=\"{ns_label}\"}} {connected}"
             );
-            let names = local().map(|ns| ns.rooms());
-            let names = match names {
-                Some(names) => names.await.unwrap_or_default(),
-                None => Vec::new(),
-            };
             let _ = writeln!(
                 rooms,
-                "gateway_rooms{{namespace=\"{ns_label}\"}} {}",
-                names.len()
+                "gateway_rooms{{namespace=\"{ns_label}\"}} {room_count}"
             );
-            let mut counted: Vec<(usize, String)> = names
+            let mut counted: Vec<(usize, String)> = by_room
                 .into_iter()
-                .map(|room| {
-                    let size = local().map_or(0, |ns| ns.to(room.clone()).sockets().len());
-                    (size, room.into_owned())
-                })
+                .map(|(room, size)| (size, room))
                 .collect();
             counted.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             for (size, room) in counted.into_iter().take(TOP_ROOMS) {

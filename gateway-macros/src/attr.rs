@@ -132,6 +132,8 @@ impl GatewayArgs {
                         errors.error_spanned_by(&value, "a namespace does not end with `/`");
                     } else if ns.chars().any(char::is_whitespace) {
                         errors.error_spanned_by(&value, "a namespace cannot contain whitespace");
+                    } else if let Err(msg) = check_pattern(&ns) {
+                        errors.error_spanned_by(&value, msg);
                     }
                     args.namespace = Some(value);
                 }
@@ -282,4 +284,39 @@ fn parse_duration_ms(text: &str) -> Option<u64> {
         _ => return None,
     };
     number.checked_mul(factor)
+}
+
+/// A dynamic namespace's parameters are whole segments, `{name}`, and a last `{*name}`
+/// takes the rest of the path (the syntax of socketioxide's router, checked again at
+/// startup).
+fn check_pattern(ns: &str) -> Result<(), String> {
+    let segments: Vec<&str> = ns.trim_start_matches('/').split('/').collect();
+    let valid =
+        |name: &str| !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    for (i, segment) in segments.iter().enumerate() {
+        if !segment.contains(['{', '}']) {
+            continue;
+        }
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) if valid(name) => {}
+            Some(rest) if rest.starts_with('*') && valid(&rest[1..]) => {
+                if i + 1 != segments.len() {
+                    return Err(format!(
+                        "`{{{rest}}}` takes the rest of the path: it must be the last segment"
+                    ));
+                }
+            }
+            Some(name) => {
+                return Err(format!(
+                    "`{{{name}}}` is not a parameter: write `{{name}}` (letters, digits, `_`) or `{{*name}}` for the rest of the path"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "a namespace parameter is a whole segment: `/{{name}}`, not `/{segment}`"
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -9,7 +9,9 @@
 //   asks for an ack then sends the ack's arguments back: with several arguments, binary
 //   (`Buffer`) ones among them, given back in order and still binary, and with none;
 // - `emitWithAck` resolves (with the first argument, as socket.io-client does);
-// - leaving `/custom` keeps `/` working on the same connection.
+// - leaving `/custom` keeps `/` working on the same connection;
+// - the dynamic namespace `/tenant/{tenant}`: `whoami` acks the tenant, two tenants on one
+//   connection, the tenant `forbidden` refused by the guard, an unknown path refused.
 //
 // Run against a running server:
 //   CONFORMANCE_URL=http://127.0.0.1:3000 node --test tests/interop/conformance.test.mjs
@@ -30,6 +32,8 @@ if (!CONFORMANCE_URL) {
 const BASE = CONFORMANCE_URL.replace(/\/+$/, "");
 /** `PARSER=msgpack` runs every check with socket.io-msgpack-parser (the server must match). */
 const PARSER = process.env.PARSER === "msgpack" ? { parser: msgpackParser } : {};
+/** The `auth` of a client without one: `{}`, or in msgpack the `nil` such a client sends. */
+const NO_AUTH = PARSER.parser ? null : {};
 
 /** How long to wait for an ack or an event that must arrive. */
 const WAIT_MS = 3000;
@@ -221,7 +225,7 @@ for (const transport of TRANSPORTS) {
 
     it("gets auth with the auth payload, or {}", async () => {
       assert.deepStrictEqual(await auths.get(main), [{ token: "123" }]);
-      assert.deepStrictEqual(await auths.get(custom), [{}]);
+      assert.deepStrictEqual(await auths.get(custom), [NO_AUTH]);
     });
 
     it("gets message-back with the same arguments", async () => {
@@ -282,9 +286,36 @@ for (const transport of TRANSPORTS) {
       const auth = next(custom, "auth");
       custom.connect();
       await connected(custom);
-      assert.deepStrictEqual(await auth, [{}]);
+      assert.deepStrictEqual(await auth, [NO_AUTH]);
       assert.deepStrictEqual(await ackArgs(custom, "message-with-ack", 2), [2]);
       assert.equal(manager.engine, engine, "same Engine.IO connection");
     });
   });
 }
+
+describe("the dynamic namespace /tenant/{tenant}", { timeout: 30_000 }, () => {
+  /** A socket of `manager` on `path`, rejected on connect_error. */
+  function join(manager, path) {
+    const socket = manager.socket(path);
+    socket.name = path;
+    return connected(socket);
+  }
+
+  for (const transport of TRANSPORTS) {
+    it(`over ${transport.name}: whoami per tenant, the forbidden tenant and unknown paths refused`, async () => {
+      const manager = new Manager(BASE, { reconnection: false, timeout: WAIT_MS, ...PARSER, ...transport.opts });
+      try {
+        const [acme, globex] = await Promise.all([join(manager, "/tenant/acme"), join(manager, "/tenant/globex")]);
+        assert.deepStrictEqual(await acme.timeout(WAIT_MS).emitWithAck("whoami"), { ok: true, data: { tenant: "acme" } });
+        assert.deepStrictEqual(await globex.timeout(WAIT_MS).emitWithAck("whoami"), { ok: true, data: { tenant: "globex" } });
+        await assert.rejects(join(manager, "/tenant/forbidden"), /connect_error: tenant `forbidden` is closed/);
+        await assert.rejects(join(manager, "/tenant"), /connect_error: Invalid namespace/);
+        await assert.rejects(join(manager, "/tenant/acme/more"), /connect_error: Invalid namespace/);
+        // The refusals cost nothing to the tenants already joined.
+        assert.deepStrictEqual(await acme.timeout(WAIT_MS).emitWithAck("whoami"), { ok: true, data: { tenant: "acme" } });
+      } finally {
+        manager.engine?.close();
+      }
+    });
+  }
+});

@@ -7,8 +7,12 @@
 //!   timeout 1000 ms (see [`Settings`] for the environment variables that change them).
 //! - Namespaces `/` and `/custom` accept everyone. Right after the CONNECT reply
 //!   (`40{"sid":"..."}`) the server emits `auth` with the client's auth payload, or `{}`
-//!   when there was none. Any other namespace gets socketioxide's own
+//!   when there was none (`nil` with the msgpack parser, whose clients send a `nil`: what
+//!   socketioxide's msgpack suite expects). Any other namespace gets socketioxide's own
 //!   `44/random,{"message":"Invalid namespace"}`.
+//! - The dynamic namespace `/tenant/{tenant}`: `whoami` acks the tenant
+//!   (`{"ok": true, "data": {"tenant": "acme"}}` on `/tenant/acme`), and a connection guard
+//!   refuses the tenant `forbidden` (`connect_error`, "tenant `forbidden` is closed").
 //! - On both namespaces, with any number of arguments of any JSON type and binary
 //!   attachments, given back in order, unchanged and spread (never wrapped in one array):
 //!   - `message` → emits `message-back` with the same arguments;
@@ -27,7 +31,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use socketioxide_gateway::prelude::*;
-use socketioxide_gateway::{Args, GatewayApp};
+use socketioxide_gateway::{Args, GatewayApp, Parser};
 
 /// The event emitted to every socket right after it joins a namespace.
 pub const AUTH: &str = "auth";
@@ -80,6 +84,7 @@ pub fn app_with(settings: &Settings) -> GatewayApp {
     GatewayApp::explicit()
         .link::<MainGateway>()
         .link::<CustomGateway>()
+        .link::<TenantGateway>()
         .path("/socket.io")
         .ping_interval(settings.ping_interval)
         .ping_timeout(settings.ping_timeout)
@@ -93,10 +98,15 @@ pub struct MainGateway;
 
 #[gateway(namespace = "/", ack = "nestjs")]
 impl MainGateway {
-    /// `auth` with the auth payload as sent, or `{}`.
+    /// `auth` with the auth payload as sent, or `{}` (`nil` in msgpack).
     #[on_connect]
-    async fn connected(&self, socket: SocketRef, Auth(auth): Auth<Value>) {
-        emit_auth(&socket, &auth);
+    async fn connected(
+        &self,
+        socket: SocketRef,
+        Auth(auth): Auth<Value>,
+        Inject(parser): Inject<Parser>,
+    ) {
+        emit_auth(&socket, auth, parser);
     }
 
     /// `message-back` with the same arguments.
@@ -124,10 +134,15 @@ pub struct CustomGateway;
 
 #[gateway(namespace = "/custom", ack = "nestjs")]
 impl CustomGateway {
-    /// `auth` with the auth payload as sent, or `{}`.
+    /// `auth` with the auth payload as sent, or `{}` (`nil` in msgpack).
     #[on_connect]
-    async fn connected(&self, socket: SocketRef, Auth(auth): Auth<Value>) {
-        emit_auth(&socket, &auth);
+    async fn connected(
+        &self,
+        socket: SocketRef,
+        Auth(auth): Auth<Value>,
+        Inject(parser): Inject<Parser>,
+    ) {
+        emit_auth(&socket, auth, parser);
     }
 
     /// `message-back` with the same arguments.
@@ -149,11 +164,60 @@ impl CustomGateway {
     }
 }
 
+/// The tenant a `/tenant/{tenant}` socket joined.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Tenant {
+    /// The path's parameter: `acme` for `/tenant/acme`.
+    pub tenant: String,
+}
+
+/// The tenant the connection guard refuses.
+pub const FORBIDDEN_TENANT: &str = "forbidden";
+
+/// Refuses the tenant [`FORBIDDEN_TENANT`]: the client gets `connect_error` with
+/// "tenant `forbidden` is closed".
+#[derive(Debug, Clone, Copy)]
+pub struct OpenTenants;
+
+impl Guard for OpenTenants {
+    async fn check_connect(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+        let Tenant { tenant } = cx.ns_params()?;
+        if tenant == FORBIDDEN_TENANT {
+            return Err(WsError::forbidden(format!("tenant `{tenant}` is closed")));
+        }
+        Ok(())
+    }
+}
+
+/// The dynamic namespace `/tenant/{tenant}`: each tenant (`/tenant/acme`) is a namespace of
+/// its own, with its own sockets and rooms.
+#[derive(Debug, Default)]
+pub struct TenantGateway;
+
+#[gateway(namespace = "/tenant/{tenant}")]
+#[guard(OpenTenants)]
+impl TenantGateway {
+    /// Acks `{"ok": true, "data": {"tenant": "acme"}}` on `/tenant/acme`.
+    #[subscribe("whoami")]
+    async fn whoami(&self, NsParams(tenant): NsParams<Tenant>) -> Tenant {
+        tenant
+    }
+}
+
 // A failed emit means the socket is gone (or its buffer is full): there is nobody left to
 // tell, so the errors below are dropped on purpose.
 
-fn emit_auth(socket: &SocketRef, auth: &Value) {
-    let _ = socket.emit(AUTH, auth);
+/// The auth payload back. A client without auth sends none in JSON (read as `{}`, and
+/// the JSON suites expect `{}` back) and `nil` in msgpack (also read as `{}`, but the
+/// msgpack suite expects the `nil` back): so with msgpack an empty payload goes back as
+/// `nil`.
+fn emit_auth(socket: &SocketRef, auth: Value, parser: Parser) {
+    let empty = auth.as_object().is_some_and(serde_json::Map::is_empty);
+    let auth = match parser {
+        Parser::MsgPack if empty => Value::Null,
+        _ => auth,
+    };
+    let _ = socket.emit(AUTH, &auth);
 }
 
 fn message_back(socket: &SocketRef, args: &Args) {

@@ -5,6 +5,7 @@
 
 use std::any::{Any, TypeId};
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::sync::Arc;
 
 use socketioxide::ParserConfig;
@@ -23,6 +24,7 @@ use crate::gateway::{BuildOutcome, GatewayDescriptor};
 use crate::providers::Providers;
 use crate::registry;
 use crate::runtime::drain::Drain;
+use crate::runtime::pattern::NsPattern;
 use crate::runtime::socket::OnConnect;
 use crate::runtime::table::{InitFn, Namespace};
 use crate::runtime::{AppContext, NamespaceBuilder};
@@ -83,6 +85,9 @@ impl GatewayApp {
         let builder = builder.with_adapter::<DefaultAdapter>(adapter);
         let (layer, io) = builder.build_layer();
         providers.insert(io.clone());
+        // The wire format in effect (code, file or environment), for handlers that care:
+        // `Inject<Parser>`.
+        providers.insert(config.parser);
         for build in built_providers {
             build(&mut providers)?;
         }
@@ -96,12 +101,15 @@ impl GatewayApp {
             drain: Drain::default(),
         });
         let tables = register(built, &app, &config)?;
+        check_patterns(&tables)?;
 
         let socket_providers: Arc<[_]> = socket_providers.into();
         let mut inits = Vec::new();
         let mut summary = Vec::new();
+        let mut served = Vec::new();
         for builder in tables.into_values() {
             let (ns, init) = builder.finish(socket_providers.clone());
+            served.push((ns.path, ns.pattern.clone()));
             let events = ns.event_names();
             tracing::info!(namespace = ns.path, events = ?events, "namespace ready");
             summary.push(NamespaceSummary {
@@ -118,8 +126,10 @@ impl GatewayApp {
             summary.iter().map(|ns| ns.path).collect::<Vec<_>>().into();
         #[cfg(feature = "metrics")]
         let metrics = metrics.map(|(path, handle)| {
-            crate::metrics::MetricsRoute::new(path, handle, io.clone(), paths.clone(), app.clone())
+            crate::metrics::MetricsRoute::new(path, handle, io.clone(), served.into(), app.clone())
         });
+        #[cfg(not(feature = "metrics"))]
+        drop(served);
         let shutdown = Shutdown {
             app,
             io: io.clone(),
@@ -223,9 +233,25 @@ fn register(
     let mut tables: BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>> = BTreeMap::new();
     let mut conflicts = Vec::new();
     for (descriptor, instance) in built {
-        let table = tables
-            .entry(descriptor.namespace)
-            .or_insert_with(|| NamespaceBuilder::new(descriptor.namespace, app.clone()));
+        let table = match tables.entry(descriptor.namespace) {
+            Entry::Occupied(table) => table.into_mut(),
+            Entry::Vacant(entry) => {
+                let pattern = NsPattern::parse(descriptor.namespace).map_err(|reason| {
+                    StartupError::Namespace {
+                        path: descriptor.namespace,
+                        reason: format!(
+                            "{reason} (gateway `{}` at {})",
+                            descriptor.type_name, descriptor.location
+                        ),
+                    }
+                })?;
+                entry.insert(NamespaceBuilder::new(
+                    descriptor.namespace,
+                    pattern,
+                    app.clone(),
+                ))
+            }
+        };
         table.begin_gateway(
             descriptor.type_name,
             descriptor.ack_mode.unwrap_or(config.ack_mode),
@@ -240,13 +266,75 @@ fn register(
     }
 }
 
-/// Puts a namespace on the server. With Redis, it exists once its channels are subscribed.
+/// Two dynamic namespaces one concrete path can reach: refused when they spell the same
+/// paths differently (socketioxide's router takes only one) or share an event (which handler
+/// a client reaches would depend on the router's priorities, not on the code).
+fn check_patterns(
+    tables: &BTreeMap<&'static str, NamespaceBuilder<DefaultAdapter>>,
+) -> Result<(), StartupError> {
+    let dynamic: Vec<_> = tables
+        .values()
+        .filter_map(|table| table.pattern().map(|pattern| (table, pattern)))
+        .collect();
+    let mut conflicts = Vec::new();
+    for (i, (a, a_pattern)) in dynamic.iter().enumerate() {
+        for (b, b_pattern) in &dynamic[i + 1..] {
+            if a_pattern.same_paths(b_pattern) {
+                let who = |t: &NamespaceBuilder<DefaultAdapter>| {
+                    t.events()
+                        .next()
+                        .and_then(|event| t.registered(event))
+                        .unwrap_or_default()
+                };
+                conflicts.push(format!(
+                    "namespaces `{}` ({}) and `{}` ({}) match the same paths: give their parameters the same names, or merge them",
+                    a.path(),
+                    who(a),
+                    b.path(),
+                    who(b)
+                ));
+                continue;
+            }
+            if !a_pattern.overlaps(b_pattern) {
+                continue;
+            }
+            let mut shared: Vec<_> = a.events().filter(|e| b.registered(e).is_some()).collect();
+            shared.sort_unstable();
+            for event in shared {
+                conflicts.push(format!(
+                    "event `{event}` is on namespaces `{}` ({}) and `{}` ({}), which a path can match both of",
+                    a.path(),
+                    a.registered(event).unwrap_or_default(),
+                    b.path(),
+                    b.registered(event).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    if conflicts.is_empty() {
+        Ok(())
+    } else {
+        Err(StartupError::DuplicateEvents(conflicts))
+    }
+}
+
+/// Puts a namespace on the server: a dynamic one through socketioxide's `dyn_ns` (each
+/// concrete namespace is created when a client first joins it). With Redis, a static
+/// namespace exists once its channels are subscribed.
 async fn add_namespace(
     io: &SocketIo,
     ns: Namespace<DefaultAdapter>,
     config: &GatewayConfig,
 ) -> Result<(), StartupError> {
     let path = ns.path;
+    if ns.pattern.is_some() {
+        return io
+            .dyn_ns(path, OnConnect(Arc::new(ns)))
+            .map_err(|err| StartupError::Namespace {
+                path,
+                reason: format!("socketioxide's router refuses it beside the others: {err}"),
+            });
+    }
     #[cfg(feature = "redis")]
     io.ns(path, OnConnect(Arc::new(ns)))
         .await

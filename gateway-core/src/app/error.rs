@@ -15,6 +15,15 @@ pub enum StartupError {
     /// Two handlers claim the same (namespace, event).
     #[error("duplicate event handlers:\n  {}", .0.join("\n  "))]
     DuplicateEvents(Vec<String>),
+    /// A namespace path cannot be served: a dynamic namespace's pattern is malformed, or
+    /// socketioxide's router refuses it beside the others.
+    #[error("namespace `{path}`: {reason}")]
+    Namespace {
+        /// The path (pattern) as written in `#[gateway(namespace = ...)]`.
+        path: &'static str,
+        /// What is wrong, with the gateway's location.
+        reason: String,
+    },
     /// A gateway's field has no provider.
     #[error("gateway `{gateway}` ({location}) cannot be built: {source}")]
     MissingProvider {

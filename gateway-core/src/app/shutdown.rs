@@ -45,18 +45,14 @@ impl Shutdown {
             );
         }
         let mut disconnected = 0;
-        for path in self.namespaces.iter() {
-            // This node's sockets only: with Redis, `disconnect()` on the operators would
-            // reach every node.
-            let sockets = self
-                .io
-                .of(*path)
-                .map(|ns| ns.local().sockets())
-                .unwrap_or_default();
-            for socket in sockets {
+        // Every namespace, the concrete ones of dynamic namespaces included; this node's
+        // sockets only: with Redis, `disconnect()` on the operators would reach every node.
+        for ns in self.io.nsps() {
+            for socket in ns.local().sockets() {
                 disconnected += 1;
+                let namespace = socket.ns().to_owned();
                 if let Err(err) = socket.disconnect() {
-                    tracing::debug!(namespace = path, %err, "disconnect on shutdown");
+                    tracing::debug!(namespace, %err, "disconnect on shutdown");
                 }
             }
         }

@@ -8,6 +8,7 @@ use socketioxide_core::Value;
 
 use super::Parts;
 use crate::error::WsError;
+use crate::ns_params::{self, NsParams};
 
 /// A handler parameter built from the event's context rather than its payload.
 ///
@@ -19,7 +20,7 @@ use crate::error::WsError;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor",
     label = "not an extractor",
-    note = "extractors are `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, or your own type implementing `socketioxide_gateway::extract::FromParts`; `Auth<T>` is an `#[on_connect]` parameter and `DisconnectReason` an `#[on_disconnect]` one",
+    note = "extractors are `SocketRef`, `SocketIo`, `Inject<T>`, `Claims<C>`, `NsParams<T>`, or your own type implementing `socketioxide_gateway::extract::FromParts`; `Auth<T>` is an `#[on_connect]` parameter and `DisconnectReason` an `#[on_disconnect]` one",
     note = "see the guide, chapter \"Handlers and extractors\""
 )]
 pub trait FromParts<A: Adapter>: Sized {
@@ -40,5 +41,12 @@ impl<A: Adapter> FromParts<A> for SocketIo<A> {
             Ok(io) => Ok(io),
             Err(never) => match never {},
         }
+    }
+}
+
+/// The parameters of the socket's dynamic namespace (matched when it connected).
+impl<A: Adapter, T: serde::de::DeserializeOwned> FromParts<A> for NsParams<T> {
+    fn from_parts(parts: &mut Parts<'_, A>) -> Result<Self, WsError> {
+        ns_params::from_extensions(&parts.socket.extensions).map(NsParams)
     }
 }

@@ -47,7 +47,7 @@ impl<A: Adapter> Namespace<A> {
             let err = WsError::unavailable();
             return respond_err(&socket, ack_id, &self.app, event, handler.mode, &err);
         };
-        let span = EventSpan::start(self.path, event, socket.id);
+        let span = EventSpan::start(self.path, socket.ns(), event, socket.id);
         let interception = Interception::start(
             &handler.interceptors,
             self.path,

@@ -7,6 +7,7 @@
 //! - [`policy`]: rate limits, ordering and the guard loop;
 //! - [`handler`]: a handler started (extraction, its task);
 //! - [`reply`]: the exactly-one-ack rule;
+//! - [`pattern`]: a dynamic namespace's pattern and its parameters;
 //! - [`context`], [`drain`], [`span`], [`queue`]: what those share.
 //!
 //! Nothing here knows about the app's configuration, its HTTP side or the registry.
@@ -15,6 +16,7 @@ pub(crate) mod context;
 pub(crate) mod dispatch;
 pub(crate) mod drain;
 pub(crate) mod handler;
+pub(crate) mod pattern;
 pub(crate) mod policy;
 pub(crate) mod queue;
 pub(crate) mod reply;

@@ -3,7 +3,8 @@
 //! dispatcher before the client is told it is connected (so no early event is lost: see
 //! ARCHITECTURE.md, "Invariants"), after building its socket-scoped providers; the
 //! dispatcher itself ([`Dispatcher`]); and the disconnect handler that runs the
-//! `#[on_disconnect]` hooks, then drops the socket's providers.
+//! `#[on_disconnect]` hooks, then drops the socket's providers. On a dynamic namespace the
+//! middleware first matches the socket's parameters (`/tenant/acme` → `tenant=acme`).
 //!
 //! socketioxide stores one boxed handler per `socket.on(event)` call, per socket. Instead,
 //! each socket gets one fallback handler (an `Arc` to the namespace's table), so a gateway
@@ -68,6 +69,14 @@ impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
             // finds another node.
             let refused = Box::new(WsError::unavailable().message().to_owned());
             return Box::pin(std::future::ready(Err(refused as Box<dyn Display + Send>)));
+        }
+        if let Some(pattern) = &ns.pattern {
+            // Matched once, for the guards, the hooks and every handler of this socket.
+            let Some(params) = pattern.params(s.ns()) else {
+                let refused = Box::new(WsError::internal().message().to_owned());
+                return Box::pin(std::future::ready(Err(refused as Box<dyn Display + Send>)));
+            };
+            s.extensions.insert(params);
         }
         if ns.connect_guards.is_empty() {
             return Box::pin(std::future::ready(

@@ -16,8 +16,11 @@ pub(crate) struct EventSpan {
 
 impl EventSpan {
     /// The span of an event being dispatched, if events are traced.
+    /// `namespace` is the table's path (a dynamic namespace's pattern) and `path` the
+    /// socket's concrete namespace (`/tenant/{tenant}` and `/tenant/acme`).
     pub(crate) fn start(
         namespace: &'static str,
+        path: &str,
         event: &'static str,
         sid: Sid,
     ) -> Option<Box<Self>> {
@@ -25,6 +28,7 @@ impl EventSpan {
             target: "socketioxide_gateway::event",
             "event",
             namespace,
+            path,
             event,
             sid = %sid,
             outcome = tracing::field::Empty,

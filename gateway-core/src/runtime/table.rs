@@ -24,6 +24,7 @@ use crate::intercept::InterceptorRef;
 use crate::location::Location;
 use crate::providers::Providers;
 use crate::runtime::context::AppContext;
+use crate::runtime::pattern::NsPattern;
 use crate::runtime::reply::Reply;
 use crate::throttle::Throttle;
 
@@ -123,6 +124,8 @@ struct Registered {
 /// its (hidden) methods from `Gateway::register`.
 pub struct NamespaceBuilder<A: Adapter> {
     path: &'static str,
+    /// The path's pattern, for a dynamic namespace.
+    pattern: Option<Arc<NsPattern>>,
     gateway: &'static str,
     mode: AckMode,
     app: Arc<AppContext>,
@@ -147,9 +150,14 @@ pub struct NamespaceBuilder<A: Adapter> {
 }
 
 impl<A: Adapter> NamespaceBuilder<A> {
-    pub(crate) fn new(path: &'static str, app: Arc<AppContext>) -> Self {
+    pub(crate) fn new(
+        path: &'static str,
+        pattern: Option<NsPattern>,
+        app: Arc<AppContext>,
+    ) -> Self {
         Self {
             path,
+            pattern: pattern.map(Arc::new),
             gateway: "",
             mode: AckMode::default(),
             app,
@@ -331,6 +339,28 @@ impl<A: Adapter> NamespaceBuilder<A> {
         std::mem::take(&mut self.conflicts)
     }
 
+    /// The namespace's path (a pattern for a dynamic namespace).
+    pub(crate) fn path(&self) -> &'static str {
+        self.path
+    }
+
+    /// The pattern of a dynamic namespace.
+    pub(crate) fn pattern(&self) -> Option<&NsPattern> {
+        self.pattern.as_deref()
+    }
+
+    /// Who registered `event` here (`` `Gateway` at file:line ``), if anyone.
+    pub(crate) fn registered(&self, event: &str) -> Option<String> {
+        self.events
+            .get(event)
+            .map(|(_, r)| format!("`{}` at {}", r.gateway, r.location))
+    }
+
+    /// The events registered so far.
+    pub(crate) fn events(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.events.keys().copied()
+    }
+
     /// Freezes the table, with the app's socket-scoped providers. Also returns the init
     /// hooks, which run once at startup.
     pub(crate) fn finish(
@@ -345,6 +375,7 @@ impl<A: Adapter> NamespaceBuilder<A> {
         };
         let ns = Namespace {
             path: self.path,
+            pattern: self.pattern,
             mode,
             events: self
                 .events
@@ -397,7 +428,10 @@ where
 
 /// A namespace's frozen handler table, shared by all its sockets.
 pub(crate) struct Namespace<A: Adapter> {
+    /// The path, or for a dynamic namespace its pattern (each concrete namespace a client
+    /// joins, `/tenant/acme`, is its own socketioxide namespace sharing this table).
     pub(crate) path: &'static str,
+    pub(crate) pattern: Option<Arc<NsPattern>>,
     /// The ack shape of events no handler claims.
     pub(crate) mode: AckMode,
     pub(crate) events: HashMap<&'static str, EventHandler<A>>,

@@ -14,11 +14,12 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 
-use super::codec::{normalize_ns, ns_prefix};
+use super::codec::{Codec, normalize_ns};
 use super::connection::{Connection, NsSlot, NsStatus, REASON_CLIENT_DISCONNECT};
 use super::error::{TestClientError, timeout_error};
 use super::namespace::NsClient;
 use super::transport;
+use crate::app::Parser;
 
 /// The server's answer to a CONNECT: joined, or why not.
 type ConnectAnswer = oneshot::Receiver<Result<(), TestClientError>>;
@@ -26,7 +27,7 @@ type ConnectAnswer = oneshot::Receiver<Result<(), TestClientError>>;
 /// The default timeout of every wait of a [`TestClient`] and its [`NsClient`]s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Builder of a [`TestClient`] (path, timeout, headers, query parameters).
+/// Builder of a [`TestClient`] (path, timeout, headers, query parameters, parser).
 #[derive(Debug, Clone)]
 pub struct TestClientBuilder {
     base: String,
@@ -34,9 +35,19 @@ pub struct TestClientBuilder {
     timeout: Duration,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
+    parser: Parser,
 }
 
 impl TestClientBuilder {
+    /// The parser to speak (default [`Parser::Json`]); it must be the server's
+    /// ([`GatewayApp::parser`](crate::GatewayApp::parser)). [`Parser::MsgPack`] needs the
+    /// `msgpack` feature. Either way the test reads the same [`Arg`](super::Arg)s: JSON,
+    /// and binary as [`Arg::Binary`](super::Arg::Binary).
+    pub fn parser(mut self, parser: Parser) -> Self {
+        self.parser = parser;
+        self
+    }
+
     /// The Socket.IO path of the server (default `/socket.io`).
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = path.into();
@@ -105,7 +116,8 @@ impl TestClientBuilder {
             let value = HeaderValue::from_str(value).map_err(|e| invalid(&e))?;
             request.headers_mut().append(name, value);
         }
-        let opened = transport::open(request, &url, self.timeout).await?;
+        let codec = Codec::new(self.parser)?;
+        let opened = transport::open(request, &url, self.timeout, codec).await?;
         Ok(TestClient {
             connection: opened.connection,
             sid: opened.sid,
@@ -165,6 +177,7 @@ impl TestClient {
             timeout: DEFAULT_TIMEOUT,
             headers: Vec::new(),
             query: Vec::new(),
+            parser: Parser::Json,
         }
     }
 
@@ -247,11 +260,12 @@ impl TestClient {
             connect_waiter: waiter,
         };
         self.connection.add_ns(&ns, slot)?;
-        let mut packet = format!("40{}", ns_prefix(&ns));
-        if let Some(auth) = auth {
-            packet.push_str(&auth.to_string());
-        }
-        if let Err(e) = self.connection.send(vec![Message::text(packet)]) {
+        let sent = self
+            .connection
+            .codec
+            .connect(&ns, auth.as_ref())
+            .and_then(|frames| self.connection.send(frames));
+        if let Err(e) = sent {
             self.connection.remove_ns(&ns, &status);
             return Err(e);
         }

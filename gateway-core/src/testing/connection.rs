@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::ack::{AckReply, PendingAcks};
+use super::codec::Codec;
 use super::error::TestClientError;
 use crate::extract::Arg;
 
@@ -111,15 +112,18 @@ pub(super) struct Connection {
     /// Frame batches for the writer task, each written back to back.
     pub(super) outbox: mpsc::UnboundedSender<Vec<Message>>,
     pub(super) state: Mutex<ConnectionState>,
+    /// The parser the connection speaks.
+    pub(super) codec: Codec,
     next_ack_id: AtomicU64,
 }
 
 impl Connection {
-    /// A connection whose frames go to `outbox`.
-    pub(super) fn new(outbox: mpsc::UnboundedSender<Vec<Message>>) -> Self {
+    /// A connection whose frames go to `outbox`, encoded by `codec`.
+    pub(super) fn new(outbox: mpsc::UnboundedSender<Vec<Message>>, codec: Codec) -> Self {
         Self {
             outbox,
             state: Mutex::new(ConnectionState::default()),
+            codec,
             next_ack_id: AtomicU64::new(0),
         }
     }

@@ -37,6 +37,7 @@
 //! ```
 
 mod ack;
+mod any_value;
 mod args;
 mod client;
 mod codec;

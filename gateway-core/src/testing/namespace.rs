@@ -13,7 +13,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::ack::AckReply;
 use super::args::IntoArgs;
-use super::codec::{OutgoingKind, encode_packet, ns_prefix};
 use super::connection::{
     Connection, NsMessage, NsStatus, REASON_CLIENT_DISCONNECT, REASON_TRANSPORT_CLOSE, lock,
 };
@@ -71,13 +70,10 @@ impl NsClient {
     /// Emits an event without asking for an ack.
     pub async fn emit(&self, event: &str, args: impl IntoArgs) -> Result<(), TestClientError> {
         self.check_open()?;
-        let frames = encode_packet(
-            OutgoingKind::Event,
-            &self.ns,
-            None,
-            Some(event),
-            args.into_args(),
-        );
+        let frames = self
+            .connection
+            .codec
+            .event(&self.ns, None, event, args.into_args())?;
         self.connection.send(frames)
     }
 
@@ -101,14 +97,12 @@ impl NsClient {
     ) -> Result<AckReply, TestClientError> {
         self.check_open()?;
         let (id, reply) = self.connection.wait_for_ack(&self.ns, &self.status)?;
-        let frames = encode_packet(
-            OutgoingKind::Event,
-            &self.ns,
-            Some(id),
-            Some(event),
-            args.into_args(),
-        );
-        if let Err(e) = self.connection.send(frames) {
+        let sent = self
+            .connection
+            .codec
+            .event(&self.ns, Some(id), event, args.into_args())
+            .and_then(|frames| self.connection.send(frames));
+        if let Err(e) = sent {
             self.connection.forget_ack(&self.ns, id);
             return Err(e);
         }
@@ -206,7 +200,7 @@ impl NsClient {
         self.connection.remove_ns(&self.ns, &self.status);
         self.status.set_closed(REASON_CLIENT_DISCONNECT);
         self.connection
-            .send(vec![Message::text(format!("41{}", ns_prefix(&self.ns)))])
+            .send(self.connection.codec.disconnect(&self.ns))
     }
 
     /// Waits until the server disconnects this namespace or the connection closes, and

@@ -8,7 +8,6 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use super::args::IntoArgs;
-use super::codec::{OutgoingKind, encode_packet};
 use super::connection::{Connection, IncomingEvent};
 use super::error::TestClientError;
 use crate::extract::Arg;
@@ -84,13 +83,10 @@ impl ReceivedEvent {
                 self.event, self.namespace
             )));
         };
-        let frames = encode_packet(
-            OutgoingKind::Ack,
-            &self.namespace,
-            Some(id),
-            None,
-            args.into_args(),
-        );
+        let frames = self
+            .connection
+            .codec
+            .ack(&self.namespace, id, args.into_args())?;
         self.connection.send(frames)
     }
 }

@@ -5,7 +5,6 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
@@ -17,8 +16,10 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::codec::{ParsedPacket, parse_packet};
-use super::connection::{Connection, REASON_TRANSPORT_CLOSE};
+use socketioxide_core::parser::ParserState;
+
+use super::codec::{Codec, Decoded};
+use super::connection::{Connection, REASON_TRANSPORT_CLOSE, lock};
 use super::error::{TestClientError, timeout_error};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -40,6 +41,7 @@ pub(super) async fn open(
     request: Request,
     url: &str,
     wait: Duration,
+    codec: Codec,
 ) -> Result<Opened, TestClientError> {
     let (ws, _response) = timeout(
         wait,
@@ -75,7 +77,7 @@ pub(super) async fn open(
         .to_owned();
 
     let (outbox, outbox_rx) = mpsc::unbounded_channel();
-    let connection = Arc::new(Connection::new(outbox));
+    let connection = Arc::new(Connection::new(outbox, codec));
     let writer = tokio::spawn(write_loop(sink, outbox_rx, Arc::downgrade(&connection)));
     let reader = tokio::spawn(read_loop(stream, Arc::downgrade(&connection)));
     Ok(Opened {
@@ -87,15 +89,10 @@ pub(super) async fn open(
     })
 }
 
-/// A BINARY_EVENT / BINARY_ACK waiting for its attachments.
-struct IncompletePacket {
-    packet: ParsedPacket,
-    attachments: Vec<Bytes>,
-}
-
 /// Reads frames, answers pings and hands packets to the connection until it ends.
 async fn read_loop(mut stream: SplitStream<Ws>, connection: Weak<Connection>) {
-    let mut incomplete: Option<IncompletePacket> = None;
+    // Where the parser keeps a binary packet until its attachments have arrived.
+    let parser_state = ParserState::default();
     let reason = loop {
         let Some(frame) = stream.next().await else {
             break REASON_TRANSPORT_CLOSE.to_owned();
@@ -105,21 +102,14 @@ async fn read_loop(mut stream: SplitStream<Ws>, connection: Weak<Connection>) {
         };
         match frame {
             Ok(Message::Text(text)) => {
-                if let Some(reason) = handle_text(&connection, text.as_str(), &mut incomplete) {
+                if let Some(reason) = handle_text(&connection, &parser_state, text.as_str()) {
                     break reason;
                 }
             }
-            Ok(Message::Binary(bin)) => match incomplete.take() {
-                Some(mut waiting) => {
-                    waiting.attachments.push(bin);
-                    if waiting.attachments.len() >= waiting.packet.attachment_count {
-                        connection.receive_packet(waiting.packet, waiting.attachments);
-                    } else {
-                        incomplete = Some(waiting);
-                    }
-                }
-                None => connection.protocol_error(None, "unexpected binary frame".to_owned()),
-            },
+            Ok(Message::Binary(bin)) => {
+                let decoded = connection.codec.decode_binary(&parser_state, bin);
+                deliver(&connection, &parser_state, decoded);
+            }
             Ok(Message::Close(_)) => break REASON_TRANSPORT_CLOSE.to_owned(),
             Ok(_) => {}
             Err(e) => break format!("transport error: {e}"),
@@ -131,11 +121,7 @@ async fn read_loop(mut stream: SplitStream<Ws>, connection: Weak<Connection>) {
 }
 
 /// Handles one Engine.IO text packet; returns a reason when the connection must end.
-fn handle_text(
-    connection: &Connection,
-    text: &str,
-    incomplete: &mut Option<IncompletePacket>,
-) -> Option<String> {
+fn handle_text(connection: &Connection, parser_state: &ParserState, text: &str) -> Option<String> {
     let mut chars = text.chars();
     let kind = chars.next();
     let rest = chars.as_str();
@@ -147,29 +133,37 @@ fn handle_text(
         }
         Some('1') => return Some(REASON_TRANSPORT_CLOSE.to_owned()),
         Some('4') => {
-            if let Some(waiting) = incomplete.take() {
+            if lock(&parser_state.partial_bin_packet).take().is_some() {
                 let msg = format!(
-                    "text packet {text:?} arrived while {} of {} attachments were missing",
-                    waiting.packet.attachment_count - waiting.attachments.len(),
-                    waiting.packet.attachment_count
+                    "text packet {text:?} arrived while a binary packet waited for its attachments"
                 );
-                connection.protocol_error(Some(&waiting.packet.ns), msg);
+                connection.protocol_error(None, msg);
             }
-            match parse_packet(rest) {
-                Ok(packet) if packet.attachment_count > 0 => {
-                    *incomplete = Some(IncompletePacket {
-                        packet,
-                        attachments: Vec::new(),
-                    });
-                }
-                Ok(packet) => connection.receive_packet(packet, Vec::new()),
-                Err(msg) => connection.protocol_error(None, msg),
-            }
+            let decoded = connection.codec.decode_text(parser_state, rest);
+            deliver(connection, parser_state, decoded);
         }
         Some('0' | '3' | '5' | '6') => {} // open (again), pong, upgrade, noop
         _ => connection.protocol_error(None, format!("unknown Engine.IO packet {text:?}")),
     }
     None
+}
+
+/// Hands a decoded packet to the connection; a malformed one is reported, and a binary
+/// packet it interrupted is dropped, so the next packets decode again.
+fn deliver(
+    connection: &Connection,
+    parser_state: &ParserState,
+    decoded: Result<Decoded, TestClientError>,
+) {
+    match decoded {
+        Ok(Decoded::Packet(packet)) => connection.receive_packet(packet),
+        Ok(Decoded::Refused { ns, message }) => connection.refused(&ns, message),
+        Ok(Decoded::Incomplete) => {}
+        Err(e) => {
+            *lock(&parser_state.partial_bin_packet) = None;
+            connection.protocol_error(None, e.to_string());
+        }
+    }
 }
 
 /// Writes queued frame batches; a batch (a packet and its attachments) is written contiguously.
