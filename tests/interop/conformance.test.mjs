@@ -311,6 +311,18 @@ describe("the dynamic namespace /tenant/{tenant}", { timeout: 30_000 }, () => {
         await assert.rejects(join(manager, "/tenant/forbidden"), /connect_error: tenant `forbidden` is closed/);
         await assert.rejects(join(manager, "/tenant"), /connect_error: Invalid namespace/);
         await assert.rejects(join(manager, "/tenant/acme/more"), /connect_error: Invalid namespace/);
+        // A broadcast reaches the tenant's other sockets only.
+        const other = new Manager(BASE, { reconnection: false, timeout: WAIT_MS, ...PARSER, ...transport.opts });
+        try {
+          const acme2 = await join(other, "/tenant/acme");
+          const heard = next(acme2, "shout");
+          const unheard = expectNone(globex, "shout");
+          acme.emit("shout", "hello acme", Buffer.from([7]));
+          assertArgs(await heard, ["hello acme", Buffer.from([7])], "acme's other socket");
+          await unheard;
+        } finally {
+          other.engine?.close();
+        }
         // The refusals cost nothing to the tenants already joined.
         assert.deepStrictEqual(await acme.timeout(WAIT_MS).emitWithAck("whoami"), { ok: true, data: { tenant: "acme" } });
       } finally {

@@ -12,7 +12,8 @@
 //!   `44/random,{"message":"Invalid namespace"}`.
 //! - The dynamic namespace `/tenant/{tenant}`: `whoami` acks the tenant
 //!   (`{"ok": true, "data": {"tenant": "acme"}}` on `/tenant/acme`), and a connection guard
-//!   refuses the tenant `forbidden` (`connect_error`, "tenant `forbidden` is closed").
+//!   refuses the tenant `forbidden` (`connect_error`, "tenant `forbidden` is closed");
+//!   `shout` is emitted back to the tenant's other sockets, never to another tenant's.
 //! - On both namespaces, with any number of arguments of any JSON type and binary
 //!   attachments, given back in order, unchanged and spread (never wrapped in one array):
 //!   - `message` → emits `message-back` with the same arguments;
@@ -201,6 +202,13 @@ impl TenantGateway {
     #[subscribe("whoami")]
     async fn whoami(&self, NsParams(tenant): NsParams<Tenant>) -> Tenant {
         tenant
+    }
+
+    /// Emits `shout` with the same arguments to the tenant's other sockets (never to
+    /// another tenant's).
+    #[subscribe("shout")]
+    async fn shout(&self, socket: SocketRef, args: Args) {
+        let _ = socket.broadcast().emit("shout", &args).await;
     }
 }
 
