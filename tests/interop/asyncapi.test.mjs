@@ -143,7 +143,18 @@ function checkFixture(document) {
       ["chat", "/chat"],
       ["files", "/files"],
       ["legacy", "/legacy"],
+      ["tenant._tenant_", "/tenant/{tenant}"],
     ],
+  );
+  // A dynamic namespace: its path's parameters are the channel's.
+  const tenant = document.channels().get("tenant._tenant_");
+  assert.deepEqual(
+    tenant.parameters().all().map((p) => p.id()),
+    ["tenant"],
+  );
+  assert.deepEqual(
+    channels.filter((c) => c.id() !== "tenant._tenant_").map((c) => c.parameters().all().length),
+    [0, 0, 0],
   );
 
   // An event with an envelope ack: the payload's schema, the ack's data and the codes.

@@ -173,11 +173,33 @@ impl LegacyGateway {
     }
 }
 
+/// The tenant of a `/tenant/{tenant}` socket.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Tenant {
+    /// The path's parameter.
+    pub tenant: String,
+}
+
+#[derive(Default)]
+/// One namespace per tenant.
+pub struct TenantGateway;
+
+/// A dynamic namespace: `/tenant/acme`, `/tenant/globex`, ...
+#[gateway(namespace = "/tenant/{tenant}")]
+impl TenantGateway {
+    /// The tenant of the socket's namespace.
+    #[subscribe("whoami")]
+    async fn whoami(&self, NsParams(tenant): NsParams<Tenant>) -> Tenant {
+        tenant
+    }
+}
+
 fn contracts() -> Contracts {
     GatewayApp::explicit()
         .link::<ChatGateway>()
         .link::<FilesGateway>()
         .link::<LegacyGateway>()
+        .link::<TenantGateway>()
         .contract_info(ContractInfo {
             title: "Contract fixture".to_owned(),
             version: "1.2.3".to_owned(),
@@ -192,7 +214,7 @@ fn the_model_holds_every_namespace_event_and_shape() {
     let contracts = contracts();
     assert_eq!(
         contracts.namespaces.keys().copied().collect::<Vec<_>>(),
-        ["/chat", "/files", "/legacy"]
+        ["/chat", "/files", "/legacy", "/tenant/{tenant}"]
     );
     let chat = &contracts.namespaces["/chat"];
     assert_eq!(

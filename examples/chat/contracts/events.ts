@@ -255,11 +255,13 @@ export interface ChatServerToClientEvents {
 
 /**
  * Every namespace's event maps, by path:
- * `Socket<Namespaces["/x"]["serverToClient"], Namespaces["/x"]["clientToServer"]>`.
+ * `Socket<Namespaces["/x"]["serverToClient"], Namespaces["/x"]["clientToServer"]>`;
+ * `path` is the paths it serves (a template literal type for a dynamic namespace).
  */
 export interface Namespaces {
   "/chat": {
     clientToServer: ChatClientToServerEvents;
     serverToClient: ChatServerToClientEvents;
+    path: "/chat";
   };
 }

@@ -11,6 +11,35 @@ pub(super) fn js_string(value: &str) -> String {
     Value::String(value.to_owned()).to_string()
 }
 
+/// The parameters of a dynamic namespace's path, in order: `/tenant/{tenant}/{*rest}` has
+/// `tenant` and `rest` (the second taking the rest of the path). Empty for a static path.
+pub(super) fn path_params(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| name.trim_start_matches('*'))
+        .collect()
+}
+
+/// The paths a namespace serves as a TypeScript type: the path itself as a string literal
+/// type, or for a dynamic namespace a template literal type with `${string}` for each
+/// parameter (`/tenant/{tenant}` → `` `/tenant/${string}` ``).
+pub(super) fn ts_path_type(path: &str) -> String {
+    if path_params(path).is_empty() {
+        return js_string(path);
+    }
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|segment| match segment.strip_prefix('{') {
+            Some(_) => "${string}".to_owned(),
+            None => segment
+                .replace('\\', "\\\\")
+                .replace('`', "\\`")
+                .replace('$', "\\$"),
+        })
+        .collect();
+    format!("`{}`", segments.join("/"))
+}
+
 /// Names handed out once each: a taken name gets a `2`, `3`, ... suffix, after a separator.
 #[derive(Debug)]
 pub(super) struct UniqueNames {
@@ -70,5 +99,17 @@ mod tests {
         assert_eq!(types.claim_with("Chat", uses), "Chat2");
         assert_eq!(types.claim("Chat2Events"), "Chat2Events2");
         assert_eq!(js_string("a \"b\"\n"), "\"a \\\"b\\\"\\n\"");
+    }
+
+    #[test]
+    fn dynamic_paths_have_parameters_and_a_template_literal_type() {
+        assert_eq!(path_params("/chat"), Vec::<&str>::new());
+        assert_eq!(path_params("/t/{tenant}/f/{*rest}"), vec!["tenant", "rest"]);
+        assert_eq!(ts_path_type("/chat"), "\"/chat\"");
+        assert_eq!(
+            ts_path_type("/t/{tenant}/{*rest}"),
+            "`/t/${string}/${string}`"
+        );
+        assert_eq!(ts_path_type("/a$b/{x}"), "`/a\\$b/${string}`");
     }
 }

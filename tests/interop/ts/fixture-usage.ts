@@ -23,6 +23,10 @@ import type {
   NestJsAck,
   ReceivedBinary,
   SendMessage,
+  Tenant,
+  TenantTenantClientToServerEvents,
+  TenantTenantPath,
+  TenantTenantServerToClientEvents,
   WsErrorCode,
 } from "../../tests/snapshots/contracts.events";
 
@@ -195,4 +199,17 @@ export async function legacyEvents(legacy: LegacySocket): Promise<void> {
   if (typeof pong !== "string" && pong.ok) console.log(pong);
   // @ts-expect-error `ping` takes no arguments.
   await legacy.emitWithAck("ping", "extra");
+}
+
+// A dynamic namespace: its paths are a template literal type.
+export async function tenants(url: string): Promise<string> {
+  const path: TenantTenantPath = "/tenant/acme";
+  const socket: Socket<TenantTenantServerToClientEvents, TenantTenantClientToServerEvents> = io(url + path);
+  const ack: Ack<Tenant> = await socket.emitWithAck("whoami");
+  const samePath: Namespaces["/tenant/{tenant}"]["path"] = path;
+  // @ts-expect-error: another namespace's path
+  const wrong: TenantTenantPath = "/team/acme";
+  // @ts-expect-error: the static namespaces' paths are their literal
+  const other: Namespaces["/chat"]["path"] = "/chat2";
+  return ack.ok ? ack.data.tenant + samePath + wrong + other : ack.error.code;
 }

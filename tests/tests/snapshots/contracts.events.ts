@@ -177,6 +177,12 @@ export interface SendMessage {
   text: string;
 }
 
+/** The tenant of a `/tenant/{tenant}` socket. */
+export interface Tenant {
+  /** The path's parameter. */
+  tenant: string;
+}
+
 /** Someone is typing. */
 export interface Typing {
   /** Who. */
@@ -247,21 +253,48 @@ export interface LegacyServerToClientEvents {
   "exception": (payload: NestJsError) => void;
 }
 
+/** Events a client emits on `/tenant/{tenant}`. */
+export interface TenantTenantClientToServerEvents {
+  /** The tenant of the socket's namespace. */
+  "whoami": (ack: (res: Ack<Tenant>) => void) => void;
+}
+
+/** Events the server emits on `/tenant/{tenant}`. */
+export interface TenantTenantServerToClientEvents {
+  /**
+   * An event emitted without an ack failed (sent only when the app enables
+   * `report_exceptions`).
+   */
+  "exception": (payload: WsException) => void;
+}
+
+/** The paths of the dynamic namespace `/tenant/{tenant}`, one namespace each: `io(url + path)`. */
+export type TenantTenantPath = `/tenant/${string}`;
+
 /**
  * Every namespace's event maps, by path:
- * `Socket<Namespaces["/x"]["serverToClient"], Namespaces["/x"]["clientToServer"]>`.
+ * `Socket<Namespaces["/x"]["serverToClient"], Namespaces["/x"]["clientToServer"]>`;
+ * `path` is the paths it serves (a template literal type for a dynamic namespace).
  */
 export interface Namespaces {
   "/chat": {
     clientToServer: ChatClientToServerEvents;
     serverToClient: ChatServerToClientEvents;
+    path: "/chat";
   };
   "/files": {
     clientToServer: FilesClientToServerEvents;
     serverToClient: FilesServerToClientEvents;
+    path: "/files";
   };
   "/legacy": {
     clientToServer: LegacyClientToServerEvents;
     serverToClient: LegacyServerToClientEvents;
+    path: "/legacy";
+  };
+  "/tenant/{tenant}": {
+    clientToServer: TenantTenantClientToServerEvents;
+    serverToClient: TenantTenantServerToClientEvents;
+    path: `/tenant/${string}`;
   };
 }

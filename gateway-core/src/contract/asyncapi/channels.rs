@@ -14,7 +14,7 @@ use crate::ack::AckMode;
 use crate::contract::model::{
     ClientEvent, EXCEPTION_EVENT, NamespaceContract, ServerEventContract, Shape,
 };
-use crate::contract::names::{UniqueNames, js_string};
+use crate::contract::names::{UniqueNames, js_string, path_params};
 
 impl Renderer<'_> {
     /// The channel `id` of `namespace`, with its operations (their ids unique across the
@@ -98,12 +98,28 @@ impl Renderer<'_> {
                 .join(", ");
             description.push_str(&format!(" Handled by {list}."));
         }
+        // A dynamic namespace's parameters are channel parameters; AsyncAPI writes each
+        // `{name}`, the rest-of-path one included.
+        let params = path_params(namespace);
+        let address = namespace.replace("{*", "{");
+        let mut parameters = Map::default();
+        for name in &params {
+            let description = format!(
+                "The `{name}` segment of the namespace path (`NsParams<T>` on the server)."
+            );
+            parameters = parameters.with(*name, Map::default().with("description", description));
+        }
         let object = Map::default()
-            .with("address", namespace)
+            .with("address", address)
             .with("title", namespace)
             .with("description", description)
-            .with("messages", messages)
-            .into();
+            .with("messages", messages);
+        let object = if params.is_empty() {
+            object
+        } else {
+            object.with("parameters", parameters)
+        };
+        let object = object.into();
         Channel { object, operations }
     }
 

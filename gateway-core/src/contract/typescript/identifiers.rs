@@ -62,6 +62,7 @@ impl Names {
                     vec![
                         format!("{p}ClientToServerEvents"),
                         format!("{p}ServerToClientEvents"),
+                        format!("{p}Path"),
                     ]
                 });
                 (*path, prefix)

@@ -56,7 +56,7 @@ use schema_types::Types;
 use writer::Writer;
 
 use super::model::Contracts;
-use super::names::js_string;
+use super::names::{js_string, path_params, ts_path_type};
 
 pub(super) fn render(contracts: &Contracts) -> String {
     let names = Names::assign(contracts);
@@ -70,6 +70,7 @@ pub(super) fn render(contracts: &Contracts) -> String {
     for (path, namespace) in &contracts.namespaces {
         let prefix = &names.namespaces[path];
         types.event_interfaces(&mut w, prefix, path, namespace);
+        path_type(&mut w, prefix, path);
     }
     namespaces_map(&mut w, contracts, &names);
     w.finish()
@@ -142,6 +143,23 @@ fn header(w: &mut Writer, contracts: &Contracts, names: &Names) {
     w.blank();
 }
 
+/// A dynamic namespace's paths as a template literal type, for `io(url + path)`.
+fn path_type(w: &mut Writer, prefix: &str, path: &str) {
+    if path_params(path).is_empty() {
+        return;
+    }
+    let mut doc = Doc::default();
+    doc.push(&format!(
+        "The paths of the dynamic namespace `{path}`, one namespace each: `io(url + path)`."
+    ));
+    w.doc(0, &doc);
+    w.line(
+        0,
+        &format!("export type {prefix}Path = {};", ts_path_type(path)),
+    );
+    w.blank();
+}
+
 fn namespaces_map(w: &mut Writer, contracts: &Contracts, names: &Names) {
     if contracts.namespaces.is_empty() {
         return;
@@ -149,8 +167,9 @@ fn namespaces_map(w: &mut Writer, contracts: &Contracts, names: &Names) {
     let mut doc = Doc::default();
     doc.push("Every namespace's event maps, by path:");
     doc.push(
-        "`Socket<Namespaces[\"/x\"][\"serverToClient\"], Namespaces[\"/x\"][\"clientToServer\"]>`.",
+        "`Socket<Namespaces[\"/x\"][\"serverToClient\"], Namespaces[\"/x\"][\"clientToServer\"]>`;",
     );
+    doc.push("`path` is the paths it serves (a template literal type for a dynamic namespace).");
     w.doc(0, &doc);
     w.interface(NAMESPACES_MAP, |w| {
         for path in contracts.namespaces.keys() {
@@ -158,6 +177,7 @@ fn namespaces_map(w: &mut Writer, contracts: &Contracts, names: &Names) {
             w.line(1, &format!("{}: {{", js_string(path)));
             w.line(2, &format!("clientToServer: {prefix}ClientToServerEvents;"));
             w.line(2, &format!("serverToClient: {prefix}ServerToClientEvents;"));
+            w.line(2, &format!("path: {};", ts_path_type(path)));
             w.line(1, "};");
         }
     });
