@@ -33,7 +33,9 @@ use crate::panic::{self, Site};
 /// The event an interceptor sees.
 #[derive(Debug, Clone, Copy)]
 pub struct EventInfo<'a> {
-    /// The namespace.
+    /// The namespace as the gateway declares it: for a dynamic namespace its pattern
+    /// (`/tenant/{tenant}`), not the socket's concrete path, so that what an interceptor
+    /// labels by it stays bounded.
     pub namespace: &'a str,
     /// The event name.
     pub event: &'a str,
@@ -94,6 +96,7 @@ impl std::fmt::Debug for InterceptorRef {
 /// `before` when it is dispatched and `after` once its outcome is known.
 pub(crate) struct Interception {
     interceptors: Arc<[InterceptorRef]>,
+    namespace: &'static str,
     started: Instant,
     sid: Sid,
     wants_ack: bool,
@@ -104,7 +107,7 @@ impl Interception {
     /// `Option<Box<Interception>>`, so those without interceptors (most) carry one word.
     pub(crate) fn start(
         interceptors: &Arc<[InterceptorRef]>,
-        namespace: &str,
+        namespace: &'static str,
         event: &str,
         sid: Sid,
         wants_ack: bool,
@@ -123,6 +126,7 @@ impl Interception {
         }
         Some(Box::new(Interception {
             interceptors: interceptors.clone(),
+            namespace,
             started: Instant::now(),
             sid,
             wants_ack,
@@ -130,9 +134,9 @@ impl Interception {
     }
 
     /// Tells the interceptors how the event ended.
-    pub(crate) fn finish(&self, namespace: &str, event: &str, result: Result<(), &WsError>) {
+    pub(crate) fn finish(&self, event: &str, result: Result<(), &WsError>) {
         let info = EventInfo {
-            namespace,
+            namespace: self.namespace,
             event,
             sid: self.sid,
             wants_ack: self.wants_ack,

@@ -108,7 +108,7 @@ impl<A: Adapter> Reply<A> {
     /// that whoever sees the ack also sees the record.
     fn observe(&self, result: Result<(), &WsError>) {
         if let Some(interception) = &self.interception {
-            interception.finish(self.socket.ns(), self.event, result);
+            interception.finish(self.event, result);
         }
         if let Some(span) = &self.span {
             span.finish(result);
