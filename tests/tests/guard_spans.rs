@@ -97,7 +97,43 @@ async fn event_guards_log_inside_their_events_span() {
     ] {
         let lines: Vec<_> = log.lines().filter(|l| l.contains(needle)).collect();
         assert_eq!(lines.len(), 1, "`{needle}` once in:\n{log}");
-        let span = format!("event{{namespace=\"/spans\" event=\"{event}\"");
+        let span = format!("event{{namespace=\"/spans\" path=\"/spans\" event=\"{event}\"");
         assert!(lines[0].contains(&span), "`{span}` in: {}", lines[0]);
     }
+}
+
+#[derive(Default)]
+struct DynamicSpans;
+
+#[gateway(namespace = "/spans/{id}")]
+impl DynamicSpans {
+    #[subscribe("quick")]
+    #[guard(Noisy { waits: false })]
+    async fn quick(&self) {}
+}
+
+/// A dynamic namespace's span carries both its pattern and the socket's concrete path.
+#[tokio::test]
+async fn a_dynamic_namespaces_span_has_its_pattern_and_its_path() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new("info,socketioxide_gateway::event=debug"))
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::start(GatewayApp::explicit().link::<DynamicSpans>())
+        .await
+        .expect("server starts");
+    let socket = server.socket("/spans/7").await.expect("connects");
+    let ack = socket.call("quick", ()).await.expect("ack");
+    assert_eq!(ack["ok"], serde_json::json!(true), "{ack}");
+    let log = captured.text();
+    let line = log
+        .lines()
+        .find(|l| l.contains("waits=false"))
+        .unwrap_or_else(|| panic!("the guard's line in:\n{log}"));
+    let span = "event{namespace=\"/spans/{id}\" path=\"/spans/7\" event=\"quick\"";
+    assert!(line.contains(span), "`{span}` in: {line}");
 }
