@@ -6,7 +6,8 @@
 # Builds the gateway (examples/bench) and the hand-written socketioxide baseline
 # (bench/src/baseline.rs) in release, then runs every scenario against both, alternating
 # ours/baseline for each round, the server pinned to core 0 and the load generator to
-# core 1: ack round trips, fanout at saturation, idle connections (1-event and 30-event
+# core 1: ack round trips (JSON, and msgpack: both servers started with
+# GATEWAY_PARSER=msgpack), fanout at saturation, idle connections (1-event and 30-event
 # variants), connect storm. Then times clean and incremental builds of a 50-handler app
 # written with the macros and by hand. Writes bench/results/{table.md, chart.svg,
 # summary.json, records.jsonl} and prints the table.
@@ -15,8 +16,8 @@
 # measurement window),
 # BENCH_WARMUP (1), BENCH_CLIENTS (50), BENCH_RECEIVERS (100), BENCH_WINDOW (64),
 # BENCH_IDLE (10000 connections), BENCH_STORM (32 connectors), BENCH_COMPILE (1; 0 skips
-# compile times), BENCH_COMPILE_ROUNDS (2), BENCH_SCENARIOS ("ack fanout idle-1 idle-30
-# storm"), BENCH_OUT (bench/results).
+# compile times), BENCH_COMPILE_ROUNDS (2), BENCH_SCENARIOS ("ack ack-msgpack fanout
+# idle-1 idle-30 storm"), BENCH_OUT (bench/results).
 #
 # Both processes run at nice -15 when allowed (root), so that other work on the machine
 # (a build, say) takes little of their cores; the load average is recorded with the table.
@@ -75,20 +76,20 @@ stop_server() {
 }
 trap stop_server EXIT
 
-start_server() { # ours|baseline contract|1|30
+start_server() { # ours|baseline contract|1|30 json|msgpack
   local exe
   case $1 in
     ours) exe="$bin/example-bench" ;;
     baseline) exe="$bin/baseline" ;;
   esac
   port=$("$bin/loadgen" free-port)
-  PORT=$port AUTH_TOKEN=$token BENCH_EVENTS=$2 ${prio[@]+"${prio[@]}"} taskset -c 0 "$exe" >>"$logs/$1.log" 2>&1 &
+  GATEWAY_PARSER=$3 PORT=$port AUTH_TOKEN=$token BENCH_EVENTS=$2 ${prio[@]+"${prio[@]}"} taskset -c 0 "$exe" >>"$logs/$1.log" 2>&1 &
   server_pid=$!
   "$bin/loadgen" wait --addr "127.0.0.1:$port" --timeout 30
 }
 
 gen() { # scenario args...
-  ${prio[@]+"${prio[@]}"} taskset -c 1 "$bin/loadgen" "$@" --addr "127.0.0.1:$port" --pid "$server_pid" --token "$token"
+  ${prio[@]+"${prio[@]}"} taskset -c 1 "$bin/loadgen" "$@" --addr "127.0.0.1:$port" --pid "$server_pid" --token "$token" --parser "$parser"
 }
 
 phase_started=$started
@@ -100,24 +101,27 @@ phase_done() { # name: prints how long the phase took
 }
 phase_done "cargo build --release"
 
-for scenario in ${BENCH_SCENARIOS:-ack fanout idle-1 idle-30 storm}; do
+for scenario in ${BENCH_SCENARIOS:-ack ack-msgpack fanout idle-1 idle-30 storm}; do
   case $scenario in
     idle-1) events=1 ;;
     idle-30) events=30 ;;
     *) events=contract ;;
   esac
+  parser=json
+  case $scenario in *-msgpack) parser=msgpack ;; esac
   n=$rounds
   case $scenario in idle-*) n=$idle_rounds ;; esac
   for round in $(seq 1 "$n"); do
     for server in ours baseline; do
-      start_server "$server" "$events"
-      if [ "$round" = 1 ]; then
-        # The contract, checked on every server variant before it is measured.
+      start_server "$server" "$events" "$parser"
+      if [ "$round" = 1 ] && [ "$parser" = json ]; then
+        # The contract, checked on every server variant before it is measured (in
+        # msgpack, the ack scenario checks its echo round trip before measuring).
         gen contract --events "$events" --server "$server" >/dev/null
       fi
       common=(--server "$server" --round "$round" --label "$scenario" --out "$records")
       case $scenario in
-        ack) gen ack --clients "$clients" --warmup "$warmup" --secs "$secs" "${common[@]}" ;;
+        ack | ack-msgpack) gen ack --clients "$clients" --warmup "$warmup" --secs "$secs" "${common[@]}" ;;
         fanout) gen fanout --receivers "$receivers" --window "$window" --warmup "$warmup" --secs "$secs" "${common[@]}" ;;
         idle-*) gen idle --connections "$idle" --settle 2 "${common[@]}" ;;
         storm) gen storm --concurrency "$storm" --warmup "$warmup" --secs "$secs" "${common[@]}" ;;

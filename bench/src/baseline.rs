@@ -113,8 +113,15 @@ pub async fn serve(
     listener: TcpListener,
     events: Events,
     token: Option<String>,
+    msgpack: bool,
 ) -> std::io::Result<()> {
-    let (layer, io) = SocketIo::new_layer();
+    let builder = SocketIo::builder();
+    let builder = if msgpack {
+        builder.with_parser(socketioxide::ParserConfig::msgpack())
+    } else {
+        builder
+    };
+    let (layer, io) = builder.build_layer();
     register(&io, events, token.map(Arc::from));
     let app = axum::Router::new().layer(layer);
     let listener = listener.tap_io(|tcp| {
@@ -128,6 +135,7 @@ pub async fn bind_and_serve(
     addr: SocketAddr,
     events: Events,
     token: Option<String>,
+    msgpack: bool,
 ) -> std::io::Result<()> {
-    serve(TcpListener::bind(addr).await?, events, token).await
+    serve(TcpListener::bind(addr).await?, events, token, msgpack).await
 }

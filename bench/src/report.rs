@@ -11,7 +11,7 @@ use crate::scenario::Metrics;
 /// One run of one scenario against one server.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
-    /// `ack`, `fanout`, `idle-1`, `idle-30`, `storm`, `compile`.
+    /// `ack`, `ack-msgpack`, `fanout`, `idle-1`, `idle-30`, `storm`, `compile`.
     pub scenario: String,
     /// `ours` or `baseline`.
     pub server: String,
@@ -118,6 +118,9 @@ pub const ROWS: &[RowSpec] = &[
     row("ack", "p99_us", "ack p99 (ms)", 1e-3, 3, Target::AtMost(1.05)),
     row("ack", "server_cpu_pct", "server CPU use (%)", 1.0, 0, Target::Info),
     row("ack", "gen_cpu_pct", "generator CPU use (%)", 1.0, 0, Target::Info),
+    row("ack-msgpack", "server_cpu_us_per_op", "msgpack: server CPU per ack (µs)", 1.0, 2, Target::AtMost(1.00)),
+    row("ack-msgpack", "acks_per_s", "msgpack: acks/s", 1.0, 0, Target::AtLeast(1.00)),
+    row("ack-msgpack", "p99_us", "msgpack: ack p99 (ms)", 1e-3, 3, Target::AtMost(1.05)),
     row("fanout", "server_cpu_us_per_op", "server CPU per delivery (µs)", 1.0, 3, Target::AtMost(1.00)),
     row("fanout", "deliveries_per_s", "deliveries/s", 1.0, 0, Target::AtLeast(1.00)),
     row("fanout", "p50_us", "delivery p50 (ms)", 1e-3, 2, Target::InfoLower),

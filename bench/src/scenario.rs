@@ -16,7 +16,7 @@ use tokio::task::{JoinSet, LocalSet};
 
 use crate::Events;
 use crate::procfs::{self, CpuMeter, Pid};
-use crate::sio::{ConnectError, Packet, STEP_TIMEOUT, SioClient, find_u64, parse_packet};
+use crate::sio::{ConnectError, Packet, STEP_TIMEOUT, SioClient, Wire, find_u64, parse_packet};
 
 /// A scenario's figures, by name (`acks_per_s`, `p99_us`, ...).
 pub type Metrics = BTreeMap<String, f64>;
@@ -35,6 +35,9 @@ pub struct Target {
     pub token: Option<String>,
     /// Its pid, for CPU and memory figures (none: those figures are left out).
     pub pid: Option<u32>,
+    /// The parser it speaks: msgpack for the `ack`, `idle` and `storm` scenarios only
+    /// (the others read event payloads as JSON text).
+    pub wire: Wire,
 }
 
 /// Runs `fut` on a current-thread runtime with a [`LocalSet`], as the scenarios need.
@@ -142,8 +145,9 @@ pub async fn connect_many(
     while clients.len() < n {
         while started < n && pending.len() < concurrency.max(1) {
             let (addr, ns, token) = (target.addr, target.namespace.clone(), target.token.clone());
+            let wire = target.wire;
             pending.spawn_local(async move {
-                SioClient::connect(addr, &ns, token.as_deref(), read_buf).await
+                SioClient::connect(addr, &ns, token.as_deref(), read_buf, wire).await
             });
             started += 1;
         }
@@ -205,11 +209,11 @@ pub async fn ack(target: &Target, cfg: &AckConfig, ticks: u64) -> Result<Metrics
                 client.ws.flush().await?;
                 let mut acked = false;
                 while !acked {
-                    let prefix = &client.prefix;
+                    let decoder = &client.decoder;
                     client
                         .ws
                         .read_batch_timeout(STEP_TIMEOUT, |text| {
-                            if let Packet::Ack { id: got, .. } = parse_packet(prefix, text) {
+                            if let Packet::Ack { id: got, .. } = decoder.parse(text) {
                                 acked |= got == id;
                             }
                         })
@@ -284,7 +288,7 @@ pub async fn fanout(target: &Target, cfg: &FanoutConfig, ticks: u64) -> Result<M
         let shared = shared.clone();
         tasks.spawn_local(async move {
             while !shared.stop.get() {
-                let prefix = &receiver.prefix;
+                let prefix = &receiver.decoder.prefix;
                 receiver
                     .ws
                     .read_batch(|text| {
@@ -324,7 +328,7 @@ pub async fn fanout(target: &Target, cfg: &FanoutConfig, ticks: u64) -> Result<M
                     outstanding += 1;
                 }
                 sender.ws.flush().await?;
-                let prefix = &sender.prefix;
+                let prefix = &sender.decoder.prefix;
                 let mut acked = 0;
                 sender
                     .ws
@@ -464,6 +468,7 @@ pub async fn storm(target: &Target, cfg: &StormConfig, ticks: u64) -> Result<Met
                     &target.namespace,
                     target.token.as_deref(),
                     512,
+                    target.wire,
                 )
                 .await
                 {
@@ -504,7 +509,16 @@ pub async fn contract(target: &Target, events: Events) -> Result<Metrics, BoxErr
     let mut checks = 0.0;
     let connect = |token: Option<String>| {
         let target = target.clone();
-        async move { SioClient::connect(target.addr, &target.namespace, token.as_deref(), 4096).await }
+        async move {
+            SioClient::connect(
+                target.addr,
+                &target.namespace,
+                token.as_deref(),
+                4096,
+                target.wire,
+            )
+            .await
+        }
     };
     if let Some(token) = &target.token {
         for wrong in [None, Some(format!("{token}-wrong"))] {
@@ -544,7 +558,7 @@ pub async fn contract(target: &Target, events: Events) -> Result<Metrics, BoxErr
             a.ws.flush().await?;
             let (mut got_ack, mut got_msg) = (false, false);
             while !(got_ack && got_msg) {
-                let prefix = a.prefix.clone();
+                let prefix = a.decoder.prefix.clone();
                 let mut bad = None;
                 a.ws.read_batch_timeout(STEP_TIMEOUT, |text| match parse_packet(&prefix, text) {
                     Packet::Ack { id: 4, data } => {
@@ -596,7 +610,7 @@ fn msg_matches(data: &[u8], expected: &Value) -> bool {
 async fn expect_msg(client: &mut SioClient, expected: &Value) -> Result<(), BoxError> {
     let mut got = false;
     while !got {
-        let prefix = client.prefix.clone();
+        let prefix = client.decoder.prefix.clone();
         client
             .ws
             .read_batch_timeout(STEP_TIMEOUT, |text| {

@@ -100,6 +100,11 @@ impl WsConn {
         self.queue_frame(OP_TEXT, payload);
     }
 
+    /// Queues a masked binary frame (a msgpack packet); [`flush`](Self::flush) sends it.
+    pub fn queue_binary(&mut self, payload: &[u8]) {
+        self.queue_frame(OP_BINARY, payload);
+    }
+
     fn queue_frame(&mut self, opcode: u8, payload: &[u8]) {
         self.wbuf.push(0x80 | opcode);
         let len = payload.len();
@@ -143,9 +148,11 @@ impl WsConn {
         Ok(())
     }
 
-    /// Waits for at least one frame, then hands every complete text frame in the buffer to
-    /// `on_text`, in order. Pings are answered (and not handed over); queued frames,
-    /// answers included, are flushed before returning. Returns the number of text frames.
+    /// Waits for at least one frame, then hands every complete text or binary frame in the
+    /// buffer to `on_text`, in order (a binary frame is a msgpack packet: its first byte is
+    /// a map's, never an Engine.IO digit). Engine.IO pings are answered (and not handed
+    /// over); queued frames, answers included, are flushed before returning. Returns the
+    /// number of frames handed over.
     pub async fn read_batch(&mut self, mut on_text: impl FnMut(&[u8])) -> io::Result<usize> {
         let mut texts = 0;
         loop {
@@ -172,7 +179,11 @@ impl WsConn {
                             "the server closed the WebSocket",
                         ));
                     }
-                    OP_PONG | OP_BINARY => {}
+                    OP_BINARY => {
+                        texts += 1;
+                        on_text(&self.rbuf[start..end]);
+                    }
+                    OP_PONG => {}
                     _ => return Err(protocol_error("unexpected frame")),
                 }
             }

@@ -54,7 +54,7 @@ fn baseline(events: Events) -> SocketAddr {
                 .expect("the baseline binds");
             tx.send(listener.local_addr().expect("an address"))
                 .expect("the test waits");
-            bench::baseline::serve(listener, events, Some(TOKEN.to_owned()))
+            bench::baseline::serve(listener, events, Some(TOKEN.to_owned()), false)
                 .await
                 .expect("the baseline serves");
         });
@@ -67,6 +67,7 @@ fn target(addr: SocketAddr) -> Target {
         namespace: "/bench".to_owned(),
         token: Some(TOKEN.to_owned()),
         pid: Some(std::process::id()),
+        wire: bench::sio::Wire::Json,
     }
 }
 

@@ -34,7 +34,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use crate::SocketIo;
 use crate::intercept::{EventInfo, Interceptor, Outcome};
 use crate::runtime::AppContext;
-use crate::runtime::pattern::NsPattern;
+use crate::runtime::pattern::ServedNamespace;
 
 /// The largest rooms reported one by one, per namespace.
 const TOP_ROOMS: usize = 20;
@@ -106,7 +106,7 @@ pub(crate) struct MetricsRoute {
     handle: PrometheusHandle,
     io: SocketIo,
     /// The served paths, with the pattern of the dynamic ones.
-    namespaces: Arc<[(&'static str, Option<Arc<NsPattern>>)]>,
+    namespaces: Arc<[ServedNamespace]>,
     app: Arc<AppContext>,
 }
 
@@ -120,7 +120,7 @@ impl MetricsRoute {
         path: String,
         handle: PrometheusHandle,
         io: SocketIo,
-        namespaces: Arc<[(&'static str, Option<Arc<NsPattern>>)]>,
+        namespaces: Arc<[ServedNamespace]>,
         app: Arc<AppContext>,
     ) -> Self {
         Self {
@@ -171,7 +171,7 @@ impl MetricsRoute {
                     continue;
                 };
                 let path = socket.ns();
-                let served = |(static_path, pattern): &(&str, Option<Arc<NsPattern>>)| {
+                let served = |(static_path, pattern): &ServedNamespace| {
                     pattern.is_none() && *static_path == path
                 };
                 if self.namespaces.iter().any(served) {

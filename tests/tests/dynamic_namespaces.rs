@@ -319,10 +319,12 @@ async fn overlapping_patterns_fail_startup_naming_both() {
 
     // Overlapping patterns with no event in common are fine, as is a static namespace
     // inside a pattern (static namespaces win).
-    GatewayApp::explicit()
+    let built = GatewayApp::explicit()
         .link::<Boards>()
         .link::<Wide>()
         .build()
         .await
         .expect("no shared event");
+    let paths: Vec<_> = built.namespaces().iter().map(|ns| ns.path).collect();
+    assert_eq!(paths, ["/board/{id}", "/{kind}/{id}"]);
 }

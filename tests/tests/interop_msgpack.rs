@@ -144,12 +144,14 @@ async fn the_test_client_speaks_msgpack() {
     use socketioxide_gateway::testing::{Arg, TestClient, json};
 
     let server = server().await;
+    // ANCHOR: test-client
     let client = TestClient::builder(&server.url())
         .parser(Parser::MsgPack)
         .connect()
         .await
         .expect("engine.io connects");
     let mp = client.namespace("/mp", None).await.expect("joins /mp");
+    // ANCHOR_END: test-client
     assert!(
         mp.sid().is_some(),
         "the CONNECT reply's sid decodes from msgpack"

@@ -6,6 +6,7 @@
 //!     [--token T] [--server ours|baseline] [--round N] [--label NAME] [--events contract|1|30]
 //!     [--warmup 1] [--secs 5] [--clients 50] [--receivers 100] [--window 64]
 //!     [--connections 5000] [--warm 256] [--settle 2] [--concurrency 32] [--out FILE]
+//!     [--parser json|msgpack]  (msgpack: ack, idle and storm)
 //! loadgen wait --addr 127.0.0.1:3000 [--timeout 30]
 //! loadgen free-port
 //! ```
@@ -56,7 +57,11 @@ fn main() -> Result<(), BoxError> {
         namespace: args.get("namespace").unwrap_or("/bench").to_owned(),
         token: args.get("token").map(str::to_owned),
         pid: args.get("pid").map(str::parse).transpose()?,
+        wire: args.parse_or("parser", bench::sio::Wire::Json)?,
     };
+    if target.wire == bench::sio::Wire::MsgPack && matches!(command, "fanout" | "contract") {
+        return Err(format!("`{command}` speaks JSON only; msgpack: ack, idle, storm").into());
+    }
     let ticks = clock_ticks_per_sec();
     let warmup = secs(&args, "warmup", 1.0)?;
     let duration = secs(&args, "secs", 5.0)?;

@@ -50,6 +50,67 @@ impl OrdersGateway {
 }
 // ANCHOR_END: shared-namespace
 
+// ANCHOR: dynamic
+/// The org a socket joined: `acme` for `/org/acme`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Org {
+    /// The `{org}` segment of the path.
+    pub org: String,
+}
+
+/// Lets in only the members of the org a client asks for: its auth payload lists them
+/// (`io(url + "/org/acme", { auth: { orgs: ["acme"] } })`); a real app reads its claims.
+pub struct OrgMember;
+
+impl Guard for OrgMember {
+    async fn check_connect(&self, cx: &GuardContext<'_>) -> Result<(), WsError> {
+        let Org { org } = cx.ns_params()?;
+        let orgs = cx.auth().and_then(|auth| auth.get("orgs")?.as_array());
+        if orgs.is_some_and(|orgs| orgs.iter().any(|o| o.as_str() == Some(org.as_str()))) {
+            Ok(())
+        } else {
+            Err(WsError::forbidden(format!("not a member of `{org}`")))
+        }
+    }
+}
+
+/// One namespace per org: `/org/acme` and `/org/globex` have their own sockets and rooms.
+#[derive(Default)]
+pub struct OrgGateway;
+
+#[gateway(namespace = "/org/{org}")]
+#[guard(OrgMember)]
+impl OrgGateway {
+    /// Joins the org's `lobby` (a room of `/org/acme` only, for a client of acme).
+    #[on_connect]
+    async fn joined(&self, socket: SocketRef, NsParams(org): NsParams<Org>) {
+        tracing::info!(org = org.org, "joined");
+        socket.join("lobby");
+    }
+
+    /// Acks `{ok: true, data: {org: "acme"}}` on `/org/acme`.
+    #[subscribe("whoami")]
+    async fn whoami(&self, NsParams(org): NsParams<Org>) -> Org {
+        org
+    }
+
+    /// To the other members of the org's lobby, never to another org's.
+    #[subscribe("say")]
+    async fn say(&self, socket: SocketRef, text: String) {
+        let _ = socket.to("lobby").emit("said", &text).await;
+    }
+}
+
+/// From a service or an HTTP route: emit to one org's namespace. `io.of` is `None` until a
+/// client has joined that org (socketioxide creates each concrete namespace then).
+pub async fn announce(io: &SocketIo, org: &str, text: &str) -> bool {
+    match io.of(format!("/org/{org}")) {
+        Some(ns) => ns.emit("announcement", &text).await.is_ok(),
+        None => false,
+    }
+}
+// ANCHOR_END: dynamic
+
 // ANCHOR: nestjs-acks
 /// Acks in NestJS's shapes for this gateway only: the bare value on success,
 /// `{"status": "error", "message": ...}` (and an `exception` event) on failure.

@@ -52,6 +52,53 @@ mod gateways {
         );
     }
 
+    #[tokio::test]
+    async fn a_dynamic_namespace_per_org() {
+        use socketioxide_gateway::testing::{TestClient, TestClientError};
+
+        let server =
+            start(GatewayApp::explicit().link::<example_guide::gateways::OrgGateway>()).await;
+        let member = |orgs: &[&str]| Some(json!({ "orgs": orgs }));
+        let (c1, c2) = (
+            TestClient::connect(&server.url()).await.expect("connects"),
+            TestClient::connect(&server.url()).await.expect("connects"),
+        );
+        let acme = c1
+            .namespace("/org/acme", member(&["acme"]))
+            .await
+            .expect("a member");
+        let mut globex = c2
+            .namespace("/org/globex", member(&["globex"]))
+            .await
+            .expect("a member");
+        assert_eq!(
+            call(&acme, "whoami", ()).await,
+            json!({"ok": true, "data": {"org": "acme"}})
+        );
+        let refused = c2
+            .namespace("/org/acme", member(&["globex"]))
+            .await
+            .expect_err("not a member");
+        assert!(
+            matches!(&refused, TestClientError::ConnectRefused { message } if message == "not a member of `acme`"),
+            "{refused:?}"
+        );
+        acme.emit("say", "hello").await.expect("sent");
+        assert!(
+            example_guide::gateways::announce(server.io(), "globex", "for globex").await,
+            "globex exists"
+        );
+        let event = globex.recv().await.expect("an event");
+        assert_eq!(
+            (event.event.as_str(), event.json(0)),
+            ("announcement", Some(&json!("for globex"))),
+            "globex hears its announcement, not acme's `said`"
+        );
+        assert!(!example_guide::gateways::announce(server.io(), "initech", "nobody").await);
+        c1.close().await;
+        c2.close().await;
+    }
+
     // ANCHOR: duplicate
     mod clash {
         use socketioxide_gateway::prelude::*;

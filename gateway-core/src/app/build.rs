@@ -24,7 +24,7 @@ use crate::gateway::{BuildOutcome, GatewayDescriptor};
 use crate::providers::Providers;
 use crate::registry;
 use crate::runtime::drain::Drain;
-use crate::runtime::pattern::NsPattern;
+use crate::runtime::pattern::{NsPattern, ServedNamespace};
 use crate::runtime::socket::OnConnect;
 use crate::runtime::table::{InitFn, Namespace};
 use crate::runtime::{AppContext, NamespaceBuilder};
@@ -106,7 +106,7 @@ impl GatewayApp {
         let socket_providers: Arc<[_]> = socket_providers.into();
         let mut inits = Vec::new();
         let mut summary = Vec::new();
-        let mut served = Vec::new();
+        let mut served: Vec<ServedNamespace> = Vec::new();
         for builder in tables.into_values() {
             let (ns, init) = builder.finish(socket_providers.clone());
             served.push((ns.path, ns.pattern.clone()));

@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use crate::ns_params::MatchedParams;
 
+/// A namespace the app serves: its path, with its pattern when it is dynamic.
+pub(crate) type ServedNamespace = (&'static str, Option<Arc<NsPattern>>);
+
 /// One segment of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {

@@ -107,7 +107,7 @@ impl Renderer<'_> {
             let description = format!(
                 "The `{name}` segment of the namespace path (`NsParams<T>` on the server)."
             );
-            parameters = parameters.with(*name, Map::default().with("description", description));
+            parameters = parameters.with(name, Map::default().with("description", description));
         }
         let object = Map::default()
             .with("address", address)
