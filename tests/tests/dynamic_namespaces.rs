@@ -90,14 +90,31 @@ impl Boards {
     }
 }
 
+#[derive(Default)]
+struct Files;
+
+/// `{*path}` takes the rest of the path, slashes included.
+#[gateway(namespace = "/files/{*path}")]
+impl Files {
+    #[subscribe("where")]
+    async fn where_(&self, NsParams(path): NsParams<String>) -> String {
+        path
+    }
+}
+
 fn members(orgs: &[&str]) -> Option<serde_json::Value> {
     Some(json!({ "orgs": orgs }))
 }
 
 async fn server() -> TestServer {
-    TestServer::start(GatewayApp::explicit().link::<Orgs>().link::<Boards>())
-        .await
-        .expect("the app starts")
+    TestServer::start(
+        GatewayApp::explicit()
+            .link::<Orgs>()
+            .link::<Boards>()
+            .link::<Files>(),
+    )
+    .await
+    .expect("the app starts")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,6 +197,29 @@ async fn each_concrete_namespace_has_its_own_sockets_and_rooms() {
     ] {
         assert!(hooks.iter().any(|h| h == line), "{line} missing: {hooks:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_catch_all_parameter_takes_the_rest_of_the_path() {
+    let server = server().await;
+    let client = TestClient::connect(&server.url()).await.expect("connects");
+    for (path, rest) in [("/files/a", "a"), ("/files/a/b/c.txt", "a/b/c.txt")] {
+        let ns = client.namespace(path, None).await.expect("joins");
+        assert_eq!(
+            ns.call("where", ()).await.expect("acked")["data"],
+            json!(rest),
+            "{path}"
+        );
+    }
+    let err = client
+        .namespace("/files", None)
+        .await
+        .expect_err("the rest is not empty");
+    assert!(
+        matches!(err, TestClientError::ConnectRefused { .. }),
+        "{err:?}"
+    );
+    client.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
