@@ -386,15 +386,18 @@ export interface LightsServerToClientEvents {
 
 /**
  * Every namespace's event maps, by path:
- * `Socket<Namespaces["/x"]["serverToClient"], Namespaces["/x"]["clientToServer"]>`.
+ * `Socket<Namespaces["/x"]["serverToClient"], Namespaces["/x"]["clientToServer"]>`;
+ * `path` is the paths it serves (a template literal type for a dynamic namespace).
  */
 export interface Namespaces {
   "/climate": {
     clientToServer: ClimateClientToServerEvents;
     serverToClient: ClimateServerToClientEvents;
+    path: "/climate";
   };
   "/lights": {
     clientToServer: LightsClientToServerEvents;
     serverToClient: LightsServerToClientEvents;
+    path: "/lights";
   };
 }
