@@ -38,6 +38,19 @@ impl<'a> MakeWriter<'a> for Captured {
     }
 }
 
+/// A subscriber writing this thread's logs, the event spans included, to a buffer; it is
+/// the default until the guard drops.
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new("info,socketioxide_gateway::event=debug"))
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    (captured, guard)
+}
+
 /// Logs before deciding; with `waits`, also after an await.
 struct Noisy {
     waits: bool,
@@ -72,13 +85,7 @@ impl Spans {
 // the default.
 #[tokio::test]
 async fn event_guards_log_inside_their_events_span() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new("info,socketioxide_gateway::event=debug"))
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _default = tracing::subscriber::set_default(subscriber);
+    let (captured, _default) = capture();
 
     let server = TestServer::start(GatewayApp::explicit().link::<Spans>())
         .await
@@ -115,13 +122,7 @@ impl DynamicSpans {
 /// A dynamic namespace's span carries both its pattern and the socket's concrete path.
 #[tokio::test]
 async fn a_dynamic_namespaces_span_has_its_pattern_and_its_path() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new("info,socketioxide_gateway::event=debug"))
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _default = tracing::subscriber::set_default(subscriber);
+    let (captured, _default) = capture();
 
     let server = TestServer::start(GatewayApp::explicit().link::<DynamicSpans>())
         .await
