@@ -40,6 +40,8 @@
 
 pub mod ack;
 mod adapter;
+#[cfg(feature = "admin-ui")]
+pub mod admin_ui;
 mod app;
 pub mod auth;
 #[cfg(feature = "redis")]

@@ -48,6 +48,8 @@ impl GatewayApp {
             interceptors,
             #[cfg(feature = "contracts")]
                 contract_info: _,
+            #[cfg(feature = "admin-ui")]
+            admin_ui,
         } = self;
         // The environment and the config file override what the code set.
         let config = sources::apply(config).map_err(StartupError::Config)?;
@@ -93,12 +95,23 @@ impl GatewayApp {
         }
 
         let built = instantiate(&descriptors, &instances, &providers)?;
+        #[cfg(feature = "admin-ui")]
+        let (admin_ui, observer) = match admin_ui {
+            Some(options) => {
+                let (admin, observer) = instrument(options, &descriptors)?;
+                (Some(admin), Some(observer))
+            }
+            None => (None, None),
+        };
+        #[cfg(not(feature = "admin-ui"))]
+        let observer = None;
         let app = Arc::new(AppContext {
             providers,
             report_exceptions: config.report_exceptions,
             interceptors: interceptors.into(),
             max_ordered_backlog: config.max_ordered_backlog,
             drain: Drain::default(),
+            observer,
         });
         let tables = register(built, &app, &config)?;
         check_patterns(&tables)?;
@@ -118,6 +131,10 @@ impl GatewayApp {
             });
             add_namespace(&io, ns, &config).await?;
             inits.extend(init);
+        }
+        #[cfg(feature = "admin-ui")]
+        if let Some(admin) = admin_ui {
+            add_admin_namespace(&io, admin, &config).await?;
         }
         run_inits(inits, &io, &app.providers).await?;
 
@@ -346,6 +363,64 @@ async fn add_namespace(
     {
         let _ = config;
         io.ns(path, OnConnect(Arc::new(ns)));
+    }
+    Ok(())
+}
+
+/// The Admin UI for `options`, refused on a namespace a gateway serves.
+#[cfg(feature = "admin-ui")]
+fn instrument(
+    options: crate::admin_ui::AdminUi,
+    descriptors: &[&'static GatewayDescriptor],
+) -> Result<
+    (
+        crate::admin_ui::Instrumented,
+        crate::runtime::observer::ObserverRef,
+    ),
+    StartupError,
+> {
+    let static_paths: Vec<String> = descriptors
+        .iter()
+        .map(|d| d.namespace)
+        .filter(|path| !path.contains('{'))
+        .map(str::to_owned)
+        .collect();
+    let (admin, observer) =
+        crate::admin_ui::Instrumented::new(options, static_paths).map_err(StartupError::AdminUi)?;
+    if let Some(taken) = descriptors
+        .iter()
+        .find(|d| d.namespace == admin.namespace())
+    {
+        return Err(StartupError::AdminUi(format!(
+            "its namespace `{}` is served by gateway `{}` ({}): choose another with `AdminUi::namespace`",
+            admin.namespace(),
+            taken.type_name,
+            taken.location
+        )));
+    }
+    Ok((admin, observer))
+}
+
+/// Puts the Admin UI's namespace on the server.
+#[cfg(feature = "admin-ui")]
+async fn add_admin_namespace(
+    io: &SocketIo,
+    admin: crate::admin_ui::Instrumented,
+    config: &GatewayConfig,
+) -> Result<(), StartupError> {
+    let path = admin.namespace().to_owned();
+    let handler = admin.start(io);
+    #[cfg(feature = "redis")]
+    io.ns(path.clone(), handler)
+        .await
+        .map_err(|err| StartupError::Redis {
+            url: crate::app::adapter::redis_url_shown(&config.adapter),
+            reason: format!("namespace `{path}`: {err}"),
+        })?;
+    #[cfg(not(feature = "redis"))]
+    {
+        let _ = config;
+        io.ns(path, handler);
     }
     Ok(())
 }

@@ -24,6 +24,10 @@ pub enum StartupError {
         /// What is wrong, with the gateway's location.
         reason: String,
     },
+    /// The Admin UI cannot be served: its password is not a bcrypt hash, or its namespace
+    /// is taken or malformed.
+    #[error("admin UI: {0}")]
+    AdminUi(String),
     /// A gateway's field has no provider.
     #[error("gateway `{gateway}` ({location}) cannot be built: {source}")]
     MissingProvider {

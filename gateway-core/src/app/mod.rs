@@ -75,6 +75,8 @@ pub struct GatewayApp {
     interceptors: Vec<InterceptorRef>,
     #[cfg(feature = "contracts")]
     contract_info: Option<ContractInfo>,
+    #[cfg(feature = "admin-ui")]
+    admin_ui: Option<crate::admin_ui::AdminUi>,
 }
 
 impl Default for GatewayApp {
@@ -98,6 +100,8 @@ impl GatewayApp {
             interceptors: Vec::new(),
             #[cfg(feature = "contracts")]
             contract_info: None,
+            #[cfg(feature = "admin-ui")]
+            admin_ui: None,
         }
     }
 

@@ -95,4 +95,14 @@ impl GatewayApp {
         self.config.metrics_path = Some(path.into());
         self
     }
+
+    /// Serves the official Socket.IO Admin UI's namespace (feature `admin-ui`): the hosted
+    /// dashboard at <https://admin.socket.io> or `@socket.io/admin-ui`'s own build connects
+    /// to it and shows every socket, room and event of the app (see
+    /// [`AdminUi`](crate::admin_ui::AdminUi) and the book's "Admin UI" chapter).
+    #[cfg(feature = "admin-ui")]
+    pub fn admin_ui(mut self, admin_ui: crate::admin_ui::AdminUi) -> Self {
+        self.admin_ui = Some(admin_ui);
+        self
+    }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::intercept::InterceptorRef;
 use crate::providers::Providers;
 use crate::runtime::drain::Drain;
+use crate::runtime::observer::ObserverRef;
 
 /// Settings and state shared by every namespace of an app, built once by
 /// `GatewayApp::build` and read by every event.
@@ -20,6 +21,8 @@ pub(crate) struct AppContext {
     pub(crate) max_ordered_backlog: usize,
     /// Events in flight, for graceful shutdown.
     pub(crate) drain: Drain,
+    /// Who watches every socket (the Admin UI), if anyone.
+    pub(crate) observer: Option<ObserverRef>,
 }
 
 impl AppContext {
@@ -31,6 +34,7 @@ impl AppContext {
             interceptors: Arc::new([]),
             max_ordered_backlog: 1,
             drain: Drain::default(),
+            observer: None,
         }
     }
 }

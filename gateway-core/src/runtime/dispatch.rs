@@ -8,10 +8,15 @@ use socketioxide::adapter::Adapter;
 use socketioxide::socket::Socket;
 use socketioxide_core::Value;
 
+use socketioxide::extract::TryData;
+use socketioxide::handler::FromMessageParts;
+
 use crate::error::WsError;
 use crate::extract::event_name::with_event_name;
+use crate::extract::{Arg, Args};
 use crate::intercept::Interception;
 use crate::runtime::context::InFlight;
+use crate::runtime::observer::SocketObserver;
 use crate::runtime::policy;
 use crate::runtime::reply::{Reply, respond_err};
 use crate::runtime::span::EventSpan;
@@ -42,6 +47,9 @@ impl<A: Adapter> Namespace<A> {
                 return respond_err(&socket, ack_id, &self.app, &event, self.mode, &err);
             }
         };
+        if let Some(observer) = &self.app.observer {
+            report_event(observer.as_ref(), &socket, &value);
+        }
         let Some(in_flight) = InFlight::enter(&self.app) else {
             tracing::debug!(ns = self.path, %event, "event refused: shutting down");
             let err = WsError::unavailable();
@@ -59,4 +67,18 @@ impl<A: Adapter> Namespace<A> {
             .observed_by(interception, span);
         policy::admit(handler, value, reply);
     }
+}
+
+/// Tells the app's observer about an event: its name, then its arguments, as sent.
+fn report_event<A: Adapter>(observer: &dyn SocketObserver, socket: &Arc<Socket<A>>, value: &Value) {
+    let name = with_event_name(socket, value, |name| name.map(str::to_owned));
+    let mut copy = value.clone();
+    let args = match TryData::<Args>::from_message_parts(socket, &mut copy, &None) {
+        Ok(TryData(Ok(args))) => args,
+        _ => Args::default(),
+    };
+    let mut all = Vec::with_capacity(args.len() + 1);
+    all.push(Arg::from(name.unwrap_or_default()));
+    all.extend(args.into_inner());
+    observer.event_received(socket.ns(), socket.id, Args(all));
 }

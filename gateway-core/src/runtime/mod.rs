@@ -8,6 +8,7 @@
 //! - [`handler`]: a handler started (extraction, its task);
 //! - [`reply`]: the exactly-one-ack rule;
 //! - [`pattern`]: a dynamic namespace's pattern and its parameters;
+//! - [`observer`]: what a watcher of every socket (the Admin UI) is told;
 //! - [`context`], [`drain`], [`span`], [`queue`]: what those share.
 //!
 //! Nothing here knows about the app's configuration, its HTTP side or the registry.
@@ -16,6 +17,7 @@ pub(crate) mod context;
 pub(crate) mod dispatch;
 pub(crate) mod drain;
 pub(crate) mod handler;
+pub(crate) mod observer;
 pub(crate) mod pattern;
 pub(crate) mod policy;
 pub(crate) mod queue;

@@ -25,6 +25,7 @@ use crate::extract::hooks::decode_auth;
 use crate::extract::{Parts, PartsKind};
 use crate::panic::{self, Site};
 use crate::providers::{Providers, SocketProviders};
+use crate::runtime::observer::describe;
 use crate::runtime::policy::{GuardScope, check_guards};
 use crate::runtime::table::{BoxFuture, Namespace};
 
@@ -51,6 +52,9 @@ type MiddlewareFuture<'a> =
 
 impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
     fn call(&self, s: Arc<Socket<A>>, auth: Option<Value>) {
+        if let Some(observer) = &self.0.app.observer {
+            observer.connected(describe(&s));
+        }
         if self.0.connect.is_empty() {
             return;
         }
@@ -133,7 +137,12 @@ fn accept_socket<A: Adapter>(
 /// told it is connected.
 fn install<A: Adapter>(ns: &Arc<Namespace<A>>, s: &Arc<Socket<A>>) {
     s.on_fallback(Dispatcher(ns.clone()));
-    if !ns.disconnect.is_empty() || !ns.socket_providers.is_empty() {
+    if ns.app.observer.is_some() {
+        // A watched socket is also in a room named by its id, as in socket.io, so that the
+        // watcher's actions can name one socket on any node.
+        s.join(s.id.to_string());
+    }
+    if !ns.disconnect.is_empty() || !ns.socket_providers.is_empty() || ns.app.observer.is_some() {
         s.on_disconnect(OnDisconnect(ns.clone()));
     }
 }
@@ -161,6 +170,9 @@ impl<A: Adapter> DisconnectHandler<A, OnDisconnect<A>> for OnDisconnect<A> {
         reason: DisconnectReason,
         defer: fn(Arc<Socket<A>>),
     ) {
+        if let Some(observer) = &self.0.app.observer {
+            observer.disconnected(s.ns(), s.id, &reason.to_string());
+        }
         let hooks = hooks(&self.0, &s, HookKind::Disconnect(reason));
         // socketioxide's `defer` removes the socket from its namespace; rooms stay readable
         // until the hooks are done.

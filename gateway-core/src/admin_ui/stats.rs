@@ -1,0 +1,88 @@
+//! `server_stats`, every 2 seconds to the admin namespace, as `@socket.io/admin-ui`
+//! sends it: this node's id, host, pid, uptime, connection counts, the aggregated events
+//! since the last one, and each namespace with its socket count.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use socketioxide::TransportType;
+
+use super::watch::Aggregated;
+use crate::SocketIo;
+use crate::runtime::observer::connection_key;
+
+/// How often the stats go out (the Node package's period).
+pub(super) const PERIOD: Duration = Duration::from_secs(2);
+
+/// What does not change between two stats.
+pub(super) struct Identity {
+    pub(super) server_id: String,
+    pub(super) hostname: String,
+    pub(super) started: Instant,
+    /// The served namespaces that are not patterns (the admin one included): listed even
+    /// with no socket.
+    pub(super) static_paths: Vec<String>,
+}
+
+/// One `server_stats` payload.
+pub(super) fn server_stats(io: &SocketIo, identity: &Identity, aggregated: &Aggregated) -> Value {
+    let mut namespaces: Vec<(String, usize)> = Vec::new();
+    // Engine.IO connections, each counted once whatever its namespaces.
+    let mut connections: HashSet<usize> = HashSet::new();
+    let mut polling: HashSet<usize> = HashSet::new();
+    for ns in io.nsps() {
+        let sockets = ns.local().sockets();
+        let Some(first) = sockets.first() else {
+            continue;
+        };
+        namespaces.push((first.ns().to_owned(), sockets.len()));
+        for socket in &sockets {
+            let connection = connection_key(socket);
+            connections.insert(connection);
+            if socket.transport_type() == TransportType::Polling {
+                polling.insert(connection);
+            }
+        }
+    }
+    for path in &identity.static_paths {
+        if !namespaces.iter().any(|(name, _)| name == path) {
+            namespaces.push((path.clone(), 0));
+        }
+    }
+    namespaces.sort();
+    json!({
+        "serverId": identity.server_id,
+        "hostname": identity.hostname,
+        "pid": std::process::id(),
+        "uptime": identity.started.elapsed().as_secs_f64(),
+        "clientsCount": connections.len(),
+        "pollingClientsCount": polling.len(),
+        "aggregatedEvents": aggregated.take(),
+        "namespaces": namespaces
+            .into_iter()
+            .map(|(name, count)| json!({ "name": name, "socketsCount": count }))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// Emits `server_stats` to `admin` every [`PERIOD`] until the app ends.
+pub(super) async fn every_period(
+    io: SocketIo,
+    admin: String,
+    identity: Arc<Identity>,
+    aggregated: Arc<Aggregated>,
+) {
+    let mut ticks = tokio::time::interval(PERIOD);
+    loop {
+        ticks.tick().await;
+        let stats = server_stats(&io, &identity, &aggregated);
+        let Some(to_admins) = io.of(&admin) else {
+            continue;
+        };
+        if let Err(err) = to_admins.emit("server_stats", &stats).await {
+            tracing::debug!(%err, "admin UI stats not sent");
+        }
+    }
+}

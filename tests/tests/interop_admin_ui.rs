@@ -1,0 +1,93 @@
+//! The Socket.IO Admin UI (`GatewayApp::admin_ui`, feature `admin-ui`) driven by the
+//! official `socket.io-client` as the dashboard drives it: tests/interop/admin_ui.test.mjs
+//! against two apps, one in development mode and one read-only.
+
+use std::process::Command;
+use std::time::Duration;
+
+use gateway_tests::process::{Run, run_bounded};
+use socketioxide_gateway::GatewayApp;
+use socketioxide_gateway::admin_ui::{AdminAuth, AdminUi};
+use socketioxide_gateway::prelude::*;
+use socketioxide_gateway::testing::TestServer;
+
+const PASSWORD: &str = "changeit";
+
+#[derive(Default)]
+struct Chat;
+
+#[gateway(namespace = "/chat")]
+impl Chat {
+    #[subscribe("say")]
+    async fn say(&self, _text: String) {}
+
+    /// The socket's rooms, sorted.
+    #[subscribe("my-rooms")]
+    async fn my_rooms(&self, socket: SocketRef) -> Vec<String> {
+        let mut rooms: Vec<String> = socket.rooms().into_iter().map(|r| r.into_owned()).collect();
+        rooms.sort();
+        rooms
+    }
+}
+
+async fn app(read_only: bool) -> TestServer {
+    // Cost 4: the lowest bcrypt allows, so the test's logins are quick.
+    let hash = bcrypt::hash(PASSWORD, 4).expect("hashes");
+    let admin = AdminUi::new(AdminAuth::basic("admin", hash)).read_only(read_only);
+    TestServer::start(GatewayApp::explicit().link::<Chat>().admin_ui(admin))
+        .await
+        .expect("the app starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_ui_protocol_with_socket_io_client() {
+    let (server, read_only) = (app(false).await, app(true).await);
+    let mut node = Command::new("node");
+    node.args(["--test", "admin_ui.test.mjs"])
+        .current_dir(gateway_tests::interop::dir_with("socket.io-client"))
+        .env("GATEWAY_URL", server.url())
+        .env("READONLY_URL", read_only.url())
+        .env("ADMIN_PASSWORD", PASSWORD);
+    match run_bounded(node, Duration::from_secs(90)).await {
+        Run::Finished {
+            status,
+            stdout,
+            stderr,
+        } => assert!(
+            status.success(),
+            "admin_ui.test.mjs failed\n{stdout}\n{stderr}"
+        ),
+        Run::TimedOut { stdout, stderr } => {
+            panic!("admin_ui.test.mjs timed out\n{stdout}\n{stderr}")
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_password_that_is_not_a_bcrypt_hash_stops_startup() {
+    let admin = AdminUi::new(AdminAuth::basic("admin", "changeit"));
+    let err = GatewayApp::explicit()
+        .link::<Chat>()
+        .admin_ui(admin)
+        .build()
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(
+        err.to_string(),
+        "admin UI: the admin UI's password must be a bcrypt hash ($2b$...)"
+    );
+    let taken = AdminUi::new(AdminAuth::None).namespace("/chat");
+    let err = GatewayApp::explicit()
+        .link::<Chat>()
+        .admin_ui(taken)
+        .build()
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string()
+            .starts_with("admin UI: its namespace `/chat` is served by gateway `Chat`"),
+        "{err}"
+    );
+}
