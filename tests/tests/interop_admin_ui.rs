@@ -1,6 +1,8 @@
 //! The Socket.IO Admin UI (`GatewayApp::admin_ui`, feature `admin-ui`) driven by the
 //! official `socket.io-client` as the dashboard drives it: tests/interop/admin_ui.test.mjs
-//! against two apps, one in development mode and one read-only.
+//! against two apps, one in development mode and one read-only; and the real dashboard
+//! (`@socket.io/admin-ui`'s `ui/dist`) in headless Chromium against the chat example:
+//! tests/interop/admin_ui_browser.test.mjs.
 
 use std::process::Command;
 use std::time::Duration;
@@ -59,6 +61,36 @@ async fn the_admin_ui_protocol_with_socket_io_client() {
         ),
         Run::TimedOut { stdout, stderr } => {
             panic!("admin_ui.test.mjs timed out\n{stdout}\n{stderr}")
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_dashboard_in_chromium_against_the_chat_example() {
+    let ui_port = gateway_tests::services::free_port();
+    let hash = bcrypt::hash(PASSWORD, 4).expect("hashes");
+    // The dashboard is served from another origin, as the hosted one is: allow it.
+    let app = example_chat::app()
+        .admin_ui(AdminUi::new(AdminAuth::basic("admin", hash)))
+        .allowed_origins([format!("http://127.0.0.1:{ui_port}")]);
+    let server = TestServer::start(app).await.expect("the chat starts");
+    let mut node = Command::new("node");
+    node.args(["--test", "admin_ui_browser.test.mjs"])
+        .current_dir(gateway_tests::interop::dir_with("@socket.io/admin-ui"))
+        .env("CHAT_URL", server.url())
+        .env("UI_PORT", ui_port.to_string())
+        .env("ADMIN_PASSWORD", PASSWORD);
+    match run_bounded(node, Duration::from_secs(90)).await {
+        Run::Finished {
+            status,
+            stdout,
+            stderr,
+        } => assert!(
+            status.success(),
+            "admin_ui_browser.test.mjs failed\n{stdout}\n{stderr}"
+        ),
+        Run::TimedOut { stdout, stderr } => {
+            panic!("admin_ui_browser.test.mjs timed out\n{stdout}\n{stderr}")
         }
     }
 }

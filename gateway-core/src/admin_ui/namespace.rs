@@ -174,7 +174,7 @@ async fn connected(io: SocketIo, options: Arc<AdminUi>, socket: SocketRef) {
         register_actions(&io, &socket);
     }
     if options.mode == AdminMode::Development {
-        let _ = socket.emit("all_sockets", &(all_sockets(&io).await,));
+        let _ = socket.emit("all_sockets", &(all_sockets(&io, &options.namespace),));
         let ns = options.namespace.clone();
         if let Some(to_admins) = io.of(&ns) {
             let _ = to_admins
@@ -198,13 +198,18 @@ async fn connected(io: SocketIo, options: Arc<AdminUi>, socket: SocketRef) {
     }
 }
 
-/// Every socket of this node, every namespace.
-async fn all_sockets(io: &SocketIo) -> Vec<Value> {
-    io.nsps()
+/// Every socket of this node, every namespace: by namespace, the admin one last (as the
+/// Node package lists them: the app's namespaces were created first), then by id.
+fn all_sockets(io: &SocketIo, admin: &str) -> Vec<Value> {
+    let mut sockets: Vec<_> = io
+        .nsps()
         .into_iter()
         .flat_map(|ns| ns.local().sockets())
-        .map(|socket| describe(&socket))
-        .collect()
+        .collect();
+    sockets.sort_by(|a, b| {
+        (a.ns() == admin, a.ns(), a.id.as_str()).cmp(&(b.ns() == admin, b.ns(), b.id.as_str()))
+    });
+    sockets.iter().map(|socket| describe(socket)).collect()
 }
 
 /// The arguments of an action: `[nsp, ...]`, strings where the dashboard sends strings.

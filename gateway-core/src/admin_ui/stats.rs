@@ -21,8 +21,8 @@ pub(super) struct Identity {
     pub(super) server_id: String,
     pub(super) hostname: String,
     pub(super) started: Instant,
-    /// The served namespaces that are not patterns (the admin one included): listed even
-    /// with no socket.
+    /// The served namespaces that are not patterns, the admin one last: listed even with
+    /// no socket.
     pub(super) static_paths: Vec<String>,
 }
 
@@ -51,7 +51,9 @@ pub(super) fn server_stats(io: &SocketIo, identity: &Identity, aggregated: &Aggr
             namespaces.push((path.clone(), 0));
         }
     }
-    namespaces.sort();
+    // By name, the admin namespace last, as the Node package lists them.
+    let admin = identity.static_paths.last().cloned().unwrap_or_default();
+    namespaces.sort_by(|a, b| (a.0 == admin, &a.0).cmp(&(b.0 == admin, &b.0)));
     json!({
         "serverId": identity.server_id,
         "hostname": identity.hostname,

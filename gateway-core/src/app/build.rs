@@ -96,6 +96,8 @@ impl GatewayApp {
 
         let built = instantiate(&descriptors, &instances, &providers)?;
         #[cfg(feature = "admin-ui")]
+        let admin_ui = sources::admin_ui(admin_ui).map_err(StartupError::Config)?;
+        #[cfg(feature = "admin-ui")]
         let (admin_ui, observer) = match admin_ui {
             Some(options) => {
                 let (admin, observer) = instrument(options, &descriptors)?;

@@ -57,6 +57,12 @@ struct External {
 
 /// `config` with what the file and the environment set applied over it.
 pub(crate) fn apply(config: GatewayConfig) -> Result<GatewayConfig, String> {
+    let external: External = sources()?.extract().map_err(|err| describe(&err))?;
+    Ok(external.apply_to(config))
+}
+
+/// The file (if `GATEWAY_CONFIG_FILE` names one), then the environment over it.
+fn sources() -> Result<Figment, String> {
     let mut figment = Figment::new();
     if let Ok(file) = std::env::var(CONFIG_FILE_ENV) {
         if !std::path::Path::new(&file).is_file() {
@@ -66,9 +72,63 @@ pub(crate) fn apply(config: GatewayConfig) -> Result<GatewayConfig, String> {
     }
     // `GATEWAY_REDIS_URL` and the file variable are read elsewhere; other unknown
     // variables are ignored, so an app's own `GATEWAY_*` settings do not stop it.
-    let figment = figment.merge(Env::prefixed(ENV_PREFIX).ignore(&["config_file", "redis_url"]));
-    let external: External = figment.extract().map_err(|err| describe(&err))?;
-    Ok(external.apply_to(config))
+    Ok(figment.merge(Env::prefixed(ENV_PREFIX).ignore(&["config_file", "redis_url"])))
+}
+
+/// The Admin UI's settings from outside (`GATEWAY_ADMIN_UI_USER` and
+/// `GATEWAY_ADMIN_UI_PASSWORD_HASH` turn it on; `_READ_ONLY`, `_MODE`, `_NAMESPACE`,
+/// `_SERVER_ID`), each over what the code set.
+#[cfg(feature = "admin-ui")]
+pub(crate) fn admin_ui(
+    code: Option<crate::admin_ui::AdminUi>,
+) -> Result<Option<crate::admin_ui::AdminUi>, String> {
+    use crate::admin_ui::{AdminAuth, AdminMode, AdminUi};
+
+    #[derive(Debug, Default, Deserialize)]
+    struct AdminExternal {
+        admin_ui_user: Option<String>,
+        admin_ui_password_hash: Option<String>,
+        admin_ui_read_only: Option<bool>,
+        admin_ui_mode: Option<String>,
+        admin_ui_namespace: Option<String>,
+        admin_ui_server_id: Option<String>,
+    }
+    let external: AdminExternal = sources()?.extract().map_err(|err| describe(&err))?;
+    let mut admin = match (
+        external.admin_ui_user,
+        external.admin_ui_password_hash,
+        code,
+    ) {
+        (Some(user), Some(hash), _) => AdminUi::new(AdminAuth::basic(user, hash)),
+        (None, None, Some(code)) => code,
+        (None, None, None) => return Ok(None),
+        _ => {
+            return Err(format!(
+                "{ENV_PREFIX}ADMIN_UI_USER and {ENV_PREFIX}ADMIN_UI_PASSWORD_HASH go together: set both, or neither"
+            ));
+        }
+    };
+    if let Some(read_only) = external.admin_ui_read_only {
+        admin = admin.read_only(read_only);
+    }
+    if let Some(mode) = external.admin_ui_mode {
+        admin = admin.mode(match mode.trim().to_ascii_lowercase().as_str() {
+            "development" => AdminMode::Development,
+            "production" => AdminMode::Production,
+            _ => {
+                return Err(format!(
+                    "{ENV_PREFIX}ADMIN_UI_MODE: `development` or `production`, got `{mode}`"
+                ));
+            }
+        });
+    }
+    if let Some(namespace) = external.admin_ui_namespace {
+        admin = admin.namespace(namespace);
+    }
+    if let Some(server_id) = external.admin_ui_server_id {
+        admin = admin.server_id(server_id);
+    }
+    Ok(Some(admin))
 }
 
 impl External {
