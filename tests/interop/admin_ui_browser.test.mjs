@@ -70,12 +70,14 @@ describe("the Socket.IO Admin UI in Chromium", { timeout: 60_000 }, () => {
       await page.getByText("connected", { exact: true }).first().waitFor({ timeout: WAIT_MS });
       // The dashboard: both namespaces, from server_stats.
       await page.locator("code", { hasText: "/chat" }).first().waitFor({ timeout: WAIT_MS });
+      await page.waitForTimeout(600); // the page's transitions, for the screenshot
       await page.screenshot({ path: join(ARTIFACTS_DIR, "admin-ui-dashboard.png") });
 
       await page.getByRole("link", { name: "Sockets" }).click();
       const row = page.locator("main tbody tr", { hasText: chatId });
       await row.waitFor({ timeout: WAIT_MS });
       assert.match(await row.innerText(), /WebSocket/);
+      await page.waitForTimeout(600);
       await page.screenshot({ path: join(ARTIFACTS_DIR, "admin-ui-sockets.png") });
 
       const reason = new Promise((ok) => chat.once("disconnect", ok));

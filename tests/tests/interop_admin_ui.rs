@@ -69,10 +69,12 @@ async fn the_admin_ui_protocol_with_socket_io_client() {
 async fn the_real_dashboard_in_chromium_against_the_chat_example() {
     let ui_port = gateway_tests::services::free_port();
     let hash = bcrypt::hash(PASSWORD, 4).expect("hashes");
+    // ANCHOR: setup
     // The dashboard is served from another origin, as the hosted one is: allow it.
     let app = example_chat::app()
         .admin_ui(AdminUi::new(AdminAuth::basic("admin", hash)))
         .allowed_origins([format!("http://127.0.0.1:{ui_port}")]);
+    // ANCHOR_END: setup
     let server = TestServer::start(app).await.expect("the chat starts");
     let mut node = Command::new("node");
     node.args(["--test", "admin_ui_browser.test.mjs"])
