@@ -142,12 +142,14 @@ describe("the Admin UI's namespace", { timeout: 60_000 }, () => {
     a.socket.emit("emit", "/chat", chat.id, "notice", "from the dashboard", 42);
     assert.deepEqual(await notice, ["from the dashboard", 42]);
 
-    // join, then emit to the room
+    // join and leave: applied, and told back as room_joined / room_left
+    const joined = nextMatching(a.socket, "room_joined", (nsp, room, id) => nsp === "/chat" && room === "vip" && id === chat.id);
     a.socket.emit("join", "/chat", "vip", chat.id);
-    await new Promise((r) => setTimeout(r, 200));
+    await joined;
     assert.deepEqual(await chat.timeout(WAIT_MS).emitWithAck("my-rooms"), { ok: true, data: [chat.id, "vip"].sort() });
+    const left = nextMatching(a.socket, "room_left", (nsp, room, id) => nsp === "/chat" && room === "vip" && id === chat.id);
     a.socket.emit("leave", "/chat", "vip", chat.id);
-    await new Promise((r) => setTimeout(r, 200));
+    await left;
     assert.deepEqual(await chat.timeout(WAIT_MS).emitWithAck("my-rooms"), { ok: true, data: [chat.id] });
 
     // bad actions are ignored, and the server goes on

@@ -106,6 +106,10 @@ impl Instrumented {
             aggregated,
         ));
         if let Some(notices) = notices {
+            tokio::spawn(watch::look_for_changes(
+                io.clone(),
+                options.namespace.clone(),
+            ));
             tokio::spawn(watch::forward(
                 io.clone(),
                 options.namespace.clone(),

@@ -142,3 +142,88 @@ pub(super) async fn forward(
         }
     }
 }
+
+/// What a socket looked like at the last look: its transport and rooms.
+type Seen =
+    std::collections::HashMap<(String, Sid), (&'static str, std::collections::BTreeSet<String>)>;
+
+/// How often development mode looks for room and transport changes.
+pub(super) const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `room_joined`, `room_left` and `socket_updated` (a transport upgrade), found by looking
+/// at this node's sockets every [`LOOK_EVERY`]: socketioxide tells nobody when a socket
+/// joins a room or upgrades, so the dashboard sees those changes within a second, not at
+/// once. The admin namespace's own sockets are left out, as their events are.
+pub(super) async fn look_for_changes(io: SocketIo, admin: String) {
+    use crate::runtime::observer::transport_name;
+
+    let mut seen = Seen::new();
+    let mut ticks = tokio::time::interval(LOOK_EVERY);
+    loop {
+        ticks.tick().await;
+        let mut now = Seen::new();
+        for ns in io.nsps() {
+            for socket in ns.local().sockets() {
+                if socket.ns() == admin {
+                    continue;
+                }
+                let rooms = socket.rooms().into_iter().map(|r| r.into_owned()).collect();
+                let transport = transport_name(socket.transport_type());
+                now.insert((socket.ns().to_owned(), socket.id), (transport, rooms));
+            }
+        }
+        let Some(to_admins) = io.of(&admin) else {
+            seen = now;
+            continue;
+        };
+        let mut notices: Vec<(&str, Vec<Value>)> = Vec::new();
+        for (key, (transport, rooms)) in &now {
+            let (ns, sid) = key;
+            let before = seen.get(key);
+            let before_rooms = before.map(|(_, rooms)| rooms);
+            if let Some((old_transport, _)) = before
+                && old_transport != transport
+            {
+                let update = json!({ "id": sid.to_string(), "nsp": ns, "transport": transport });
+                notices.push(("socket_updated", vec![update]));
+            }
+            // A socket new since the last look: its rooms but its own were joined after
+            // its connection (by its hooks or handlers), as the Node package reports them.
+            let own = sid.to_string();
+            for room in rooms {
+                let new = match before_rooms {
+                    Some(old) => !old.contains(room),
+                    None => *room != own,
+                };
+                if new {
+                    notices.push(("room_joined", room_change(ns, room, *sid)));
+                }
+            }
+            for room in before_rooms.into_iter().flatten() {
+                if !rooms.contains(room) {
+                    notices.push(("room_left", room_change(ns, room, *sid)));
+                }
+            }
+        }
+        seen = now;
+        drop(to_admins);
+        for (event, args) in notices {
+            // Operators are consumed by use: a fresh one per emit.
+            let Some(to_admins) = io.of(&admin) else {
+                break;
+            };
+            let args = Args(args.into_iter().map(crate::extract::Arg::Json).collect());
+            let _ = to_admins.emit(event, &args).await;
+        }
+    }
+}
+
+/// The arguments of `room_joined` / `room_left`: namespace, room, socket id, time.
+fn room_change(ns: &str, room: &str, sid: Sid) -> Vec<Value> {
+    vec![
+        Value::from(ns),
+        Value::from(room),
+        Value::from(sid.to_string()),
+        Value::from(timestamp()),
+    ]
+}
