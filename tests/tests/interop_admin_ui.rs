@@ -65,6 +65,62 @@ async fn the_admin_ui_protocol_with_socket_io_client() {
     }
 }
 
+/// The same client checks against the reference, socket.io 4.8 instrumented with
+/// @socket.io/admin-ui 0.5.1 (tests/interop/admin_ui_node_server.mjs): where the two
+/// differ, the Node package is right, and this test shows the checks hold for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_checks_pass_against_the_node_package() {
+    let interop = gateway_tests::interop::dir_with("@socket.io/admin-ui");
+    let start = |read_only: bool| {
+        let port = gateway_tests::services::free_port();
+        let mut server = Command::new("node");
+        server
+            .arg("admin_ui_node_server.mjs")
+            .current_dir(&interop)
+            .env("PORT", port.to_string())
+            .env("ADMIN_PASSWORD", PASSWORD)
+            .env("READONLY", if read_only { "1" } else { "0" })
+            .stdout(std::process::Stdio::null());
+        let child = KillOnDrop(server.spawn().expect("node starts"));
+        gateway_tests::services::wait_for_port(
+            port,
+            "the Node reference server",
+            Duration::from_secs(20),
+        );
+        (child, format!("http://127.0.0.1:{port}"))
+    };
+    let ((_main, url), (_read_only, read_only_url)) = (start(false), start(true));
+    let mut node = Command::new("node");
+    node.args(["--test", "admin_ui.test.mjs"])
+        .current_dir(&interop)
+        .env("GATEWAY_URL", url)
+        .env("READONLY_URL", read_only_url)
+        .env("ADMIN_PASSWORD", PASSWORD);
+    match run_bounded(node, Duration::from_secs(90)).await {
+        Run::Finished {
+            status,
+            stdout,
+            stderr,
+        } => assert!(
+            status.success(),
+            "admin_ui.test.mjs against Node failed\n{stdout}\n{stderr}"
+        ),
+        Run::TimedOut { stdout, stderr } => {
+            panic!("admin_ui.test.mjs against Node timed out\n{stdout}\n{stderr}")
+        }
+    }
+}
+
+/// A child process killed when the test ends, however it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_dashboard_in_chromium_against_the_chat_example() {
     let ui_port = gateway_tests::services::free_port();
