@@ -88,15 +88,23 @@ impl Watch {
 }
 
 impl SocketObserver for Watch {
-    fn connected(&self, socket: Value) {
-        self.aggregated.push("rawConnection", None);
-        self.notify(Notice::Connected(socket));
+    fn wants_details(&self) -> bool {
+        self.notices.is_some()
     }
 
-    fn event_received(&self, ns: &str, sid: Sid, args: Args) {
+    fn connected(&self, socket: Option<Value>) {
+        self.aggregated.push("rawConnection", None);
+        if let Some(socket) = socket {
+            self.notify(Notice::Connected(socket));
+        }
+    }
+
+    fn event_received(&self, ns: &str, sid: Sid, args: Option<Args>) {
         self.aggregated.push("packetsIn", None);
-        let ns = ns.to_owned();
-        self.notify(Notice::Event { ns, sid, args });
+        if let Some(args) = args {
+            let ns = ns.to_owned();
+            self.notify(Notice::Event { ns, sid, args });
+        }
     }
 
     fn disconnected(&self, ns: &str, sid: Sid, reason: &str) {

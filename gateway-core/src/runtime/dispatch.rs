@@ -69,8 +69,12 @@ impl<A: Adapter> Namespace<A> {
     }
 }
 
-/// Tells the app's observer about an event: its name, then its arguments, as sent.
+/// Tells the app's observer about an event: its name, then its arguments, as sent (when
+/// it wants them).
 fn report_event<A: Adapter>(observer: &dyn SocketObserver, socket: &Arc<Socket<A>>, value: &Value) {
+    if !observer.wants_details() {
+        return observer.event_received(socket.ns(), socket.id, None);
+    }
     let name = with_event_name(socket, value, |name| name.map(str::to_owned));
     let mut copy = value.clone();
     let args = match TryData::<Args>::from_message_parts(socket, &mut copy, &None) {
@@ -80,5 +84,5 @@ fn report_event<A: Adapter>(observer: &dyn SocketObserver, socket: &Arc<Socket<A
     let mut all = Vec::with_capacity(args.len() + 1);
     all.push(Arg::from(name.unwrap_or_default()));
     all.extend(args.into_inner());
-    observer.event_received(socket.ns(), socket.id, Args(all));
+    observer.event_received(socket.ns(), socket.id, Some(Args(all)));
 }

@@ -17,10 +17,13 @@ use crate::extract::Args;
 
 /// Watches every socket of the app's gateway namespaces.
 pub(crate) trait SocketObserver: Send + Sync + 'static {
-    /// A socket joined a namespace; `socket` is [`describe`]'s.
-    fn connected(&self, socket: Value);
-    /// A socket sent an event: its name first, then its arguments.
-    fn event_received(&self, ns: &str, sid: Sid, args: Args);
+    /// Whether the observer wants each socket described and each event's arguments
+    /// (decoding them costs); otherwise it is told that they happened, with `None`.
+    fn wants_details(&self) -> bool;
+    /// A socket joined a namespace; `socket` is [`describe`]'s, if details are wanted.
+    fn connected(&self, socket: Option<Value>);
+    /// A socket sent an event: its name first, then its arguments, if details are wanted.
+    fn event_received(&self, ns: &str, sid: Sid, args: Option<Args>);
     /// A socket left its namespace.
     fn disconnected(&self, ns: &str, sid: Sid, reason: &str);
 }

@@ -53,7 +53,7 @@ type MiddlewareFuture<'a> =
 impl<A: Adapter> ConnectHandler<A, OnConnect<A>> for OnConnect<A> {
     fn call(&self, s: Arc<Socket<A>>, auth: Option<Value>) {
         if let Some(observer) = &self.0.app.observer {
-            observer.connected(describe(&s));
+            observer.connected(observer.wants_details().then(|| describe(&s)));
         }
         if self.0.connect.is_empty() {
             return;
