@@ -130,6 +130,7 @@ describe("the Admin UI's namespace", { timeout: 60_000 }, () => {
     assert.equal(described.transport, "websocket");
     assert.equal(typeof described.clientId, "string");
     assert.ok(described.handshake && Array.isArray(described.rooms));
+    assert.match(described.handshake.address, /127\.0\.0\.1$/, "the client's address");
     assert.ok(!Number.isNaN(Date.parse(when)), when);
 
     const received = nextMatching(a.socket, "event_received", (nsp, id) => nsp === "/chat" && id === chat.id);

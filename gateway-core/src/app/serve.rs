@@ -43,7 +43,10 @@ impl GatewayApp {
             }
         });
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
+            // The peer's address in each request's extensions (`ConnectInfo`), for handlers
+            // and the Admin UI's socket list.
+            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, service)
                 .with_graceful_shutdown(async move {
                     // Stops accepting connections; a dropped sender also stops the server.
                     // Open ones (upgraded WebSockets are not covered by hyper's graceful

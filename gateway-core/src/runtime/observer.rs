@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use axum::extract::ConnectInfo;
 use serde_json::{Map, Value, json};
 use socketioxide::TransportType;
 use socketioxide::adapter::Adapter;
@@ -50,11 +51,19 @@ pub(crate) fn describe<A: Adapter>(socket: &Socket<A>) -> Value {
         .filter_map(|pair| pair.split_once('='))
         .map(|(k, v)| (k.to_owned(), Value::from(v)))
         .collect();
+    // A proxy's header first, as the Node package reads it, then the peer (when the app
+    // serves itself: `GatewayApp::serve`).
     let address = ["cf-connecting-ip", "x-forwarded-for"]
         .iter()
         .find_map(|name| headers.get(*name).and_then(Value::as_str))
-        .unwrap_or_default()
-        .to_owned();
+        .map(str::to_owned)
+        .or_else(|| {
+            let peer = request
+                .extensions
+                .get::<ConnectInfo<std::net::SocketAddr>>()?;
+            Some(peer.0.ip().to_string())
+        })
+        .unwrap_or_default();
     let rooms: Vec<String> = socket.rooms().into_iter().map(|r| r.into_owned()).collect();
     json!({
         "id": socket.id.to_string(),
