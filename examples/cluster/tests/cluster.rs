@@ -25,10 +25,15 @@ struct Node {
 
 impl Node {
     fn start(name: &'static str, redis: Option<&str>) -> Node {
-        Self::start_with(name, redis, "info")
+        Self::start_with(name, redis, "info", &[])
     }
 
-    fn start_with(name: &'static str, redis: Option<&str>, log_filter: &str) -> Node {
+    fn start_with(
+        name: &'static str,
+        redis: Option<&str>,
+        log_filter: &str,
+        env: &[(&str, &str)],
+    ) -> Node {
         let port = free_port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_example-cluster"));
         command
@@ -42,6 +47,7 @@ impl Node {
         if let Some(url) = redis {
             command.env(socketioxide_gateway::REDIS_URL_ENV, url);
         }
+        command.envs(env.iter().copied());
         let mut child = command
             .spawn()
             .expect("cannot start the example-cluster binary");
@@ -538,7 +544,7 @@ fn an_unreachable_redis_fails_startup_with_a_clear_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_gets_a_tracing_span_with_its_outcome_and_latency() {
-    let node = Node::start_with("a", None, "info,socketioxide_gateway::event=debug");
+    let node = Node::start_with("a", None, "info,socketioxide_gateway::event=debug", &[]);
     let socket = node.socket().await;
     ok(&socket, "whoami", json!([])).await;
     let bad = socket.call("room-size", json!("")).await.expect("ack");
@@ -566,4 +572,64 @@ async fn every_event_gets_a_tracing_span_with_its_outcome_and_latency() {
         assert!(line.contains("sid="), "{line}");
         assert!(line.contains("latency_us="), "{line}");
     }
+}
+
+/// bcrypt (cost 4) of `changeit`, the Admin UI's password in the test below.
+const ADMIN_HASH: &str = "$2a$04$Wd7XdY1Fj1yDY9NN.WqIFew7pKTjwehkl1E7CcTRp.HWqhExYBYT6";
+
+/// The Admin UI across two nodes sharing Redis (`GATEWAY_ADMIN_UI_*` on each): a dashboard
+/// connected to node a gets both nodes' `server_stats`, each with its own server id, and
+/// its action reaches a socket on node b.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_ui_sees_both_nodes_and_acts_on_either() {
+    let redis = Redis::start();
+    let admin_env = |id: &'static str| {
+        [
+            ("GATEWAY_ADMIN_UI_USER", "admin"),
+            ("GATEWAY_ADMIN_UI_PASSWORD_HASH", ADMIN_HASH),
+            ("GATEWAY_ADMIN_UI_SERVER_ID", id),
+        ]
+    };
+    let a = Node::start_with("a", Some(&redis.url()), "info", &admin_env("node-a"));
+    let b = Node::start_with("b", Some(&redis.url()), "info", &admin_env("node-b"));
+
+    let dashboard = TestClient::connect(&a.url()).await.expect("connects to a");
+    let mut admin = dashboard
+        .namespace(
+            "/admin",
+            Some(json!({"username": "admin", "password": "changeit"})),
+        )
+        .await
+        .expect("logs in on a");
+    let mut on_b = b.socket().await;
+    let sid_b = on_b.sid().expect("a socket id");
+
+    let mut servers = std::collections::BTreeSet::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while servers.len() < 2 {
+        assert!(Instant::now() < deadline, "stats from {servers:?} only");
+        let stats = admin.recv_event("server_stats").await.expect("stats");
+        let id = stats
+            .json(0)
+            .and_then(|s| s["serverId"].as_str())
+            .unwrap_or_default();
+        servers.insert(id.to_owned());
+    }
+    assert_eq!(
+        servers.into_iter().collect::<Vec<_>>(),
+        ["node-a", "node-b"]
+    );
+
+    // From the dashboard on a, to one socket on b: its id is a room, spanned by Redis.
+    admin
+        .emit(
+            "emit",
+            ("/cluster", sid_b.as_str(), "notice", "from node a"),
+        )
+        .await
+        .expect("sent");
+    let notice = on_b.recv_event("notice").await.expect("b's socket gets it");
+    assert_eq!(notice.json(0), Some(&json!("from node a")));
+    a.assert_no_panic();
+    b.assert_no_panic();
 }
