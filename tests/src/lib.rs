@@ -43,6 +43,21 @@ pub mod process {
                 Run::TimedOut { stdout, stderr } => (None, stdout, stderr),
             }
         }
+
+        /// Panics, with everything it wrote, unless it exited with success; `what` names
+        /// it in the message.
+        pub fn assert_passed(self, what: &str) {
+            match self {
+                Run::Finished {
+                    status,
+                    stdout,
+                    stderr,
+                } => assert!(status.success(), "{what} failed\n{stdout}\n{stderr}"),
+                Run::TimedOut { stdout, stderr } => {
+                    panic!("{what} timed out\n{stdout}\n{stderr}")
+                }
+            }
+        }
     }
 
     /// Runs `command` (in its own process group, output captured) and polls it from the

@@ -7,7 +7,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use gateway_tests::process::{Run, run_bounded};
+use gateway_tests::process::run_bounded;
 use socketioxide_gateway::GatewayApp;
 use socketioxide_gateway::admin_ui::{AdminAuth, AdminUi};
 use socketioxide_gateway::prelude::*;
@@ -50,19 +50,9 @@ async fn the_admin_ui_protocol_with_socket_io_client() {
         .env("GATEWAY_URL", server.url())
         .env("READONLY_URL", read_only.url())
         .env("ADMIN_PASSWORD", PASSWORD);
-    match run_bounded(node, Duration::from_secs(90)).await {
-        Run::Finished {
-            status,
-            stdout,
-            stderr,
-        } => assert!(
-            status.success(),
-            "admin_ui.test.mjs failed\n{stdout}\n{stderr}"
-        ),
-        Run::TimedOut { stdout, stderr } => {
-            panic!("admin_ui.test.mjs timed out\n{stdout}\n{stderr}")
-        }
-    }
+    run_bounded(node, Duration::from_secs(90))
+        .await
+        .assert_passed("admin_ui.test.mjs");
 }
 
 /// The same client checks against the reference, socket.io 4.8 instrumented with
@@ -96,19 +86,9 @@ async fn the_same_checks_pass_against_the_node_package() {
         .env("GATEWAY_URL", url)
         .env("READONLY_URL", read_only_url)
         .env("ADMIN_PASSWORD", PASSWORD);
-    match run_bounded(node, Duration::from_secs(90)).await {
-        Run::Finished {
-            status,
-            stdout,
-            stderr,
-        } => assert!(
-            status.success(),
-            "admin_ui.test.mjs against Node failed\n{stdout}\n{stderr}"
-        ),
-        Run::TimedOut { stdout, stderr } => {
-            panic!("admin_ui.test.mjs against Node timed out\n{stdout}\n{stderr}")
-        }
-    }
+    run_bounded(node, Duration::from_secs(90))
+        .await
+        .assert_passed("admin_ui.test.mjs against Node");
 }
 
 /// A child process killed when the test ends, however it ends.
@@ -138,19 +118,9 @@ async fn the_real_dashboard_in_chromium_against_the_chat_example() {
         .env("CHAT_URL", server.url())
         .env("UI_PORT", ui_port.to_string())
         .env("ADMIN_PASSWORD", PASSWORD);
-    match run_bounded(node, Duration::from_secs(90)).await {
-        Run::Finished {
-            status,
-            stdout,
-            stderr,
-        } => assert!(
-            status.success(),
-            "admin_ui_browser.test.mjs failed\n{stdout}\n{stderr}"
-        ),
-        Run::TimedOut { stdout, stderr } => {
-            panic!("admin_ui_browser.test.mjs timed out\n{stdout}\n{stderr}")
-        }
-    }
+    run_bounded(node, Duration::from_secs(90))
+        .await
+        .assert_passed("admin_ui_browser.test.mjs");
 }
 
 #[tokio::test]

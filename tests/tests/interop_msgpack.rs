@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use bytes::Bytes;
-use gateway_tests::process::{Run, run_bounded};
+use gateway_tests::process::run_bounded;
 use socketioxide_gateway::prelude::*;
 use socketioxide_gateway::testing::TestServer;
 use socketioxide_gateway::{GatewayApp, Parser};
@@ -51,17 +51,6 @@ fn interop() -> std::path::PathBuf {
     gateway_tests::interop::dir_with("socket.io-msgpack-parser")
 }
 
-fn assert_passed(run: Run, what: &str) {
-    match run {
-        Run::Finished {
-            status,
-            stdout,
-            stderr,
-        } => assert!(status.success(), "{what} failed\n{stdout}\n{stderr}"),
-        Run::TimedOut { stdout, stderr } => panic!("{what} timed out\n{stdout}\n{stderr}"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_socketio_with_its_msgpack_serializer() {
     let server = server().await;
@@ -73,7 +62,9 @@ async fn python_socketio_with_its_msgpack_serializer() {
             .arg(transport)
             .env("PYTHONUNBUFFERED", "1");
         let what = format!("python3 msgpack_client.py over {transport}");
-        assert_passed(run_bounded(python, Duration::from_secs(60)).await, &what);
+        run_bounded(python, Duration::from_secs(60))
+            .await
+            .assert_passed(&what);
     }
 }
 
@@ -84,10 +75,9 @@ async fn socket_io_client_with_socket_io_msgpack_parser() {
     node.args(["--test", "msgpack.test.mjs"])
         .current_dir(interop())
         .env("GATEWAY_URL", server.url());
-    assert_passed(
-        run_bounded(node, Duration::from_secs(60)).await,
-        "node --test msgpack.test.mjs",
-    );
+    run_bounded(node, Duration::from_secs(60))
+        .await
+        .assert_passed("node --test msgpack.test.mjs");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,10 +121,9 @@ async fn a_frame_that_is_not_msgpack_costs_its_sender_only() {
         .arg(interop().join("python").join("msgpack_client.py"))
         .arg(server.url())
         .arg("websocket");
-    assert_passed(
-        run_bounded(python, Duration::from_secs(60)).await,
-        "python3 msgpack_client.py after the bad frame",
-    );
+    run_bounded(python, Duration::from_secs(60))
+        .await
+        .assert_passed("python3 msgpack_client.py after the bad frame");
 }
 
 /// The framework's own test client speaks msgpack too (`TestClientBuilder::parser`): a

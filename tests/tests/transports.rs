@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use gateway_tests::process::{Run, run_bounded};
+use gateway_tests::process::run_bounded;
 use socketioxide_gateway::prelude::*;
 use socketioxide_gateway::testing::{TestClient, TestServer};
 use socketioxide_gateway::{GatewayApp, Transports};
@@ -253,19 +253,9 @@ async fn the_official_client_connects_on_the_allowed_transport_only() {
         .current_dir(&interop)
         .env("WS_URL", ws.url())
         .env("POLLING_URL", polling.url());
-    match run_bounded(node, Duration::from_secs(60)).await {
-        Run::Finished {
-            status,
-            stdout,
-            stderr,
-        } => assert!(
-            status.success(),
-            "node --test transports.test.mjs failed\n{stdout}\n{stderr}"
-        ),
-        Run::TimedOut { stdout, stderr } => {
-            panic!("node --test transports.test.mjs timed out\n{stdout}\n{stderr}")
-        }
-    }
+    run_bounded(node, Duration::from_secs(60))
+        .await
+        .assert_passed("node --test transports.test.mjs");
 }
 
 #[tokio::test]

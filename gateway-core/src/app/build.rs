@@ -354,8 +354,23 @@ async fn add_namespace(
                 reason: format!("socketioxide's router refuses it beside the others: {err}"),
             });
     }
+    put_static(io, path, OnConnect(Arc::new(ns)), config).await
+}
+
+/// `io.ns(path, handler)`; with Redis it resolves once the namespace's channels are
+/// subscribed, and their failure stops startup.
+async fn put_static<H, T>(
+    io: &SocketIo,
+    path: &str,
+    handler: H,
+    config: &GatewayConfig,
+) -> Result<(), StartupError>
+where
+    H: socketioxide::handler::ConnectHandler<DefaultAdapter, T>,
+    T: Send + Sync + 'static,
+{
     #[cfg(feature = "redis")]
-    io.ns(path, OnConnect(Arc::new(ns)))
+    io.ns(path.to_owned(), handler)
         .await
         .map_err(|err| StartupError::Redis {
             url: crate::app::adapter::redis_url_shown(&config.adapter),
@@ -364,7 +379,7 @@ async fn add_namespace(
     #[cfg(not(feature = "redis"))]
     {
         let _ = config;
-        io.ns(path, OnConnect(Arc::new(ns)));
+        io.ns(path.to_owned(), handler);
     }
     Ok(())
 }
@@ -412,19 +427,7 @@ async fn add_admin_namespace(
 ) -> Result<(), StartupError> {
     let path = admin.namespace().to_owned();
     let handler = admin.start(io);
-    #[cfg(feature = "redis")]
-    io.ns(path.clone(), handler)
-        .await
-        .map_err(|err| StartupError::Redis {
-            url: crate::app::adapter::redis_url_shown(&config.adapter),
-            reason: format!("namespace `{path}`: {err}"),
-        })?;
-    #[cfg(not(feature = "redis"))]
-    {
-        let _ = config;
-        io.ns(path, handler);
-    }
-    Ok(())
+    put_static(io, &path, handler, config).await
 }
 
 /// Runs the `#[on_init]` hooks, in registration order.
