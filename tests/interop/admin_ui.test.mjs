@@ -110,9 +110,19 @@ describe("the Admin UI's namespace", { timeout: 60_000 }, () => {
     assert.ok(names.includes("/admin") && names.includes("/chat"), JSON.stringify(stats.namespaces));
     assert.ok(stats.namespaces.find((n) => n.name === "/chat").socketsCount >= 1);
     const started = Date.now();
-    await next(a.socket, "server_stats");
+    chat.emit("say", "some traffic");
+    const [later] = await next(a.socket, "server_stats");
     const period = Date.now() - started;
     assert.ok(period > 1500 && period < 2600, `period ${period} ms`);
+    // The aggregated counts since the previous stats: bytes both ways, the event received.
+    const counted = (type) => later.aggregatedEvents.filter((e) => e.type === type).reduce((n, e) => n + e.count, 0);
+    for (const type of ["bytesIn", "bytesOut", "packetsIn"]) {
+      assert.ok(counted(type) > 0, `${type} in ${JSON.stringify(later.aggregatedEvents)}`);
+    }
+    for (const event of later.aggregatedEvents) {
+      assert.equal(typeof event.timestamp, "number");
+      assert.equal(typeof event.count, "number");
+    }
     chat.close();
     a.socket.close();
   });

@@ -30,3 +30,4 @@ mod watch;
 pub use options::{AdminAuth, AdminMode, AdminUi};
 
 pub(crate) use namespace::Instrumented;
+pub(crate) use stats::Traffic;

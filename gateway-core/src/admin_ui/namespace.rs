@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use super::login::{Admitted, INVALID_CREDENTIALS, Login};
 use super::options::{AdminMode, AdminUi};
-use super::stats::{self, Identity};
+use super::stats::{self, Identity, Traffic};
 use super::watch::{self, Aggregated, Watch, timestamp};
 use crate::extract::{Arg, Args};
 use crate::runtime::observer::{ObserverRef, describe};
@@ -31,6 +31,7 @@ pub(crate) struct Instrumented {
     login: Arc<Login>,
     identity: Arc<Identity>,
     aggregated: Arc<Aggregated>,
+    traffic: Arc<Traffic>,
     notices: Option<mpsc::UnboundedReceiver<watch::Notice>>,
 }
 
@@ -76,6 +77,7 @@ impl Instrumented {
             login,
             identity,
             aggregated,
+            traffic: Arc::default(),
             notices,
         };
         Ok((instrumented, observer))
@@ -84,6 +86,11 @@ impl Instrumented {
     /// The admin namespace's path.
     pub(crate) fn namespace(&self) -> &str {
         &self.options.namespace
+    }
+
+    /// The byte counters `serve` feeds (app/traffic.rs).
+    pub(crate) fn traffic(&self) -> Arc<Traffic> {
+        self.traffic.clone()
     }
 
     /// The admin namespace's connect handler, and the tasks that feed the dashboard
@@ -97,6 +104,7 @@ impl Instrumented {
             login,
             identity,
             aggregated,
+            traffic,
             notices,
         } = self;
         tokio::spawn(stats::every_period(
@@ -104,6 +112,7 @@ impl Instrumented {
             options.namespace.clone(),
             identity,
             aggregated,
+            traffic,
         ));
         if let Some(notices) = notices {
             tokio::spawn(watch::look_for_changes(

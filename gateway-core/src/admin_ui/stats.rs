@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -15,6 +16,14 @@ use crate::runtime::observer::connection_key;
 
 /// How often the stats go out (the Node package's period).
 pub(super) const PERIOD: Duration = Duration::from_secs(2);
+
+/// The bytes the app's listener received and sent (app/traffic.rs counts them), for the
+/// `bytesIn` / `bytesOut` aggregated events.
+#[derive(Debug, Default)]
+pub(crate) struct Traffic {
+    pub(crate) bytes_in: AtomicU64,
+    pub(crate) bytes_out: AtomicU64,
+}
 
 /// What does not change between two stats.
 pub(super) struct Identity {
@@ -75,10 +84,25 @@ pub(super) async fn every_period(
     admin: String,
     identity: Arc<Identity>,
     aggregated: Arc<Aggregated>,
+    traffic: Arc<Traffic>,
 ) {
     let mut ticks = tokio::time::interval(PERIOD);
+    let (mut last_in, mut last_out) = (0, 0);
     loop {
         ticks.tick().await;
+        let (bytes_in, bytes_out) = (
+            traffic.bytes_in.load(Ordering::Relaxed),
+            traffic.bytes_out.load(Ordering::Relaxed),
+        );
+        for (kind, now, last) in [
+            ("bytesIn", bytes_in, &mut last_in),
+            ("bytesOut", bytes_out, &mut last_out),
+        ] {
+            if now > *last {
+                aggregated.add(kind, None, now - *last);
+            }
+            *last = now;
+        }
         let stats = server_stats(&io, &identity, &aggregated);
         let Some(to_admins) = io.of(&admin) else {
             continue;

@@ -46,11 +46,16 @@ pub(super) struct Aggregated(Mutex<Counts>);
 
 impl Aggregated {
     fn push(&self, kind: &'static str, sub_type: Option<String>) {
+        self.add(kind, sub_type, 1);
+    }
+
+    /// Adds `n` to this second's count of `kind`.
+    pub(super) fn add(&self, kind: &'static str, sub_type: Option<String>, n: u64) {
         let second = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *counts.entry((second, kind, sub_type)).or_default() += 1;
+        *counts.entry((second, kind, sub_type)).or_default() += n;
     }
 
     /// The counts as the dashboard reads them (`NamespaceEvent[]`), emptied.

@@ -135,9 +135,14 @@ impl GatewayApp {
             inits.extend(init);
         }
         #[cfg(feature = "admin-ui")]
-        if let Some(admin) = admin_ui {
-            add_admin_namespace(&io, admin, &config).await?;
-        }
+        let traffic = match admin_ui {
+            Some(admin) => {
+                let traffic = admin.traffic();
+                add_admin_namespace(&io, admin, &config).await?;
+                Some(traffic)
+            }
+            None => None,
+        };
         run_inits(inits, &io, &app.providers).await?;
 
         let router = routes.map(|routes| routes(io.clone()));
@@ -165,6 +170,8 @@ impl GatewayApp {
             shutdown,
             #[cfg(feature = "metrics")]
             metrics,
+            #[cfg(feature = "admin-ui")]
+            traffic,
         })
     }
 }

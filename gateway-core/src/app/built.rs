@@ -25,6 +25,9 @@ pub struct BuiltApp {
     pub(crate) shutdown: Shutdown,
     #[cfg(feature = "metrics")]
     pub(crate) metrics: Option<crate::metrics::MetricsRoute>,
+    /// The Admin UI's byte counters, which `serve` feeds.
+    #[cfg(feature = "admin-ui")]
+    pub(crate) traffic: Option<Arc<crate::admin_ui::Traffic>>,
 }
 
 impl BuiltApp {

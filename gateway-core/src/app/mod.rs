@@ -21,6 +21,8 @@ mod serve;
 mod settings;
 mod shutdown;
 mod sources;
+#[cfg(feature = "admin-ui")]
+mod traffic;
 
 use std::any::{Any, TypeId};
 use std::sync::Arc;

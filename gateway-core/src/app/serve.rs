@@ -30,31 +30,28 @@ impl GatewayApp {
         let gateways = self.build().await?;
         let io = gateways.io.clone();
         let shutdown = gateways.shutdown();
+        #[cfg(feature = "admin-ui")]
+        let traffic = gateways.traffic.clone();
         let router = gateways.into_router();
         let listener = TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        // Acks are small writes answered by small writes: without TCP_NODELAY, Nagle's
-        // algorithm and delayed ACKs stall them by tens of milliseconds (Node's socket.io
-        // disables it too).
-        let listener = listener.tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::debug!(%err, "could not set TCP_NODELAY");
+        // TCP_NODELAY on every connection; with the Admin UI, its byte counts
+        // (app/traffic.rs).
+        #[cfg(feature = "admin-ui")]
+        let task = match traffic {
+            Some(traffic) => {
+                let listener = crate::app::traffic::Counted {
+                    inner: listener,
+                    traffic,
+                };
+                let listener = listener.tap_io(|io| no_delay(io.get_mut()));
+                tokio::spawn(run(listener, router, stop_rx))
             }
-        });
-        let task = tokio::spawn(async move {
-            // The peer's address in each request's extensions (`ConnectInfo`), for handlers
-            // and the Admin UI's socket list.
-            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, service)
-                .with_graceful_shutdown(async move {
-                    // Stops accepting connections; a dropped sender also stops the server.
-                    // Open ones (upgraded WebSockets are not covered by hyper's graceful
-                    // shutdown) end when `Shutdown::run` closes the sockets.
-                    let _ = stop_rx.await;
-                })
-                .await
-        });
+            None => tokio::spawn(run(listener.tap_io(no_delay), router, stop_rx)),
+        };
+        #[cfg(not(feature = "admin-ui"))]
+        let task = tokio::spawn(run(listener.tap_io(no_delay), router, stop_rx));
         tracing::info!(%local_addr, "listening");
         Ok(Server {
             local_addr,
@@ -65,13 +62,6 @@ impl GatewayApp {
         })
     }
 
-    /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully (see
-    /// [`Server::shutdown`]) and returns `Ok`, so the process exits 0.
-    ///
-    /// Run with `--export-contracts DIR` (`cargo run -- --export-contracts contracts`), it
-    /// writes `DIR/events.ts` and `DIR/asyncapi.yaml` (see `GatewayApp::contracts`) and
-    /// returns without serving; the AsyncAPI server is `addr` unless `contract_info` says
-    /// otherwise. Without the `contracts` feature the flag is not read.
     /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully (see
     /// [`Server::shutdown`]) and returns `Ok`, so the process exits 0.
     ///
@@ -158,4 +148,31 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// Acks are small writes answered by small writes: without TCP_NODELAY, Nagle's algorithm
+/// and delayed ACKs stall them by tens of milliseconds (Node's socket.io disables it too).
+fn no_delay(tcp: &mut tokio::net::TcpStream) {
+    if let Err(err) = tcp.set_nodelay(true) {
+        tracing::debug!(%err, "could not set TCP_NODELAY");
+    }
+}
+
+/// Serves `router` on `listener` until `stop` fires (or its sender is dropped): the server
+/// stops accepting connections; open ones (upgraded WebSockets are not covered by hyper's
+/// graceful shutdown) end when `Shutdown::run` closes the sockets.
+async fn run<L>(listener: L, router: Router, stop: oneshot::Receiver<()>) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+    for<'a> SocketAddr: axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
+{
+    // The peer's address in each request's extensions (`ConnectInfo`), for handlers and
+    // the Admin UI's socket list.
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(async move {
+            let _ = stop.await;
+        })
+        .await
 }
