@@ -578,8 +578,8 @@ async fn every_event_gets_a_tracing_span_with_its_outcome_and_latency() {
 const ADMIN_HASH: &str = "$2a$04$Wd7XdY1Fj1yDY9NN.WqIFew7pKTjwehkl1E7CcTRp.HWqhExYBYT6";
 
 /// The Admin UI across two nodes sharing Redis (`GATEWAY_ADMIN_UI_*` on each): a dashboard
-/// connected to node a gets both nodes' `server_stats`, each with its own server id, and
-/// its action reaches a socket on node b.
+/// connected to node a lists the socket of node b, gets both nodes' `server_stats`, each
+/// with its own server id, and its action reaches that socket.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_admin_ui_sees_both_nodes_and_acts_on_either() {
     let redis = Redis::start();
@@ -593,6 +593,8 @@ async fn the_admin_ui_sees_both_nodes_and_acts_on_either() {
     let a = Node::start_with("a", Some(&redis.url()), "info", &admin_env("node-a"));
     let b = Node::start_with("b", Some(&redis.url()), "info", &admin_env("node-b"));
 
+    let mut on_b = b.socket().await;
+    let sid_b = on_b.sid().expect("a socket id");
     let dashboard = TestClient::connect(&a.url()).await.expect("connects to a");
     let mut admin = dashboard
         .namespace(
@@ -601,8 +603,20 @@ async fn the_admin_ui_sees_both_nodes_and_acts_on_either() {
         )
         .await
         .expect("logs in on a");
-    let mut on_b = b.socket().await;
-    let sid_b = on_b.sid().expect("a socket id");
+
+    // The socket list has the socket of node b (fetched through Redis).
+    let listed = admin.recv_event("all_sockets").await.expect("the list");
+    let sockets = listed
+        .json(0)
+        .and_then(|l| l.as_array())
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        sockets
+            .iter()
+            .any(|s| s["id"] == json!(sid_b) && s["nsp"] == "/cluster"),
+        "{sid_b} not in {sockets:?}"
+    );
 
     let mut servers = std::collections::BTreeSet::new();
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -107,6 +107,7 @@ impl Instrumented {
             traffic,
             notices,
         } = self;
+        let served: Arc<[String]> = identity.static_paths.clone().into();
         tokio::spawn(stats::every_period(
             io.clone(),
             options.namespace.clone(),
@@ -128,7 +129,7 @@ impl Instrumented {
         let options = Arc::new(options);
         let on_connect = {
             let io = io.clone();
-            move |socket: SocketRef| connected(io.clone(), options.clone(), socket)
+            move |socket: SocketRef| connected(io.clone(), options.clone(), served.clone(), socket)
         };
         let check = move |socket: SocketRef, TryData(auth): TryData<Value>| {
             let login = login.clone();
@@ -173,7 +174,7 @@ fn features(options: &AdminUi) -> Vec<&'static str> {
 }
 
 /// A dashboard connected: its session, the config, the socket list, its actions.
-async fn connected(io: SocketIo, options: Arc<AdminUi>, socket: SocketRef) {
+async fn connected(io: SocketIo, options: Arc<AdminUi>, served: Arc<[String]>, socket: SocketRef) {
     // As every watched socket: a room named by its id, for actions on one socket.
     socket.join(socket.id.to_string());
     if let Some(NewSession(session)) = socket.extensions.get::<NewSession>() {
@@ -187,7 +188,8 @@ async fn connected(io: SocketIo, options: Arc<AdminUi>, socket: SocketRef) {
         register_actions(&io, &socket);
     }
     if options.mode == AdminMode::Development {
-        let _ = socket.emit("all_sockets", &(all_sockets(&io, &options.namespace),));
+        let sockets = all_sockets(&io, &options.namespace, &served).await;
+        let _ = socket.emit("all_sockets", &(sockets,));
         let ns = options.namespace.clone();
         if let Some(to_admins) = io.of(&ns) {
             let _ = to_admins
@@ -211,18 +213,52 @@ async fn connected(io: SocketIo, options: Arc<AdminUi>, socket: SocketRef) {
     }
 }
 
-/// Every socket of this node, every namespace: by namespace, the admin one last (as the
-/// Node package lists them: the app's namespaces were created first), then by id.
-fn all_sockets(io: &SocketIo, admin: &str) -> Vec<Value> {
-    let mut sockets: Vec<_> = io
+/// Every socket, every namespace: this node's described in full; with Redis, the other
+/// nodes' sockets of the served (not dynamic) namespaces too, through `fetch_sockets`,
+/// with what socketioxide tells of them (id, namespace, rooms). By namespace, the admin
+/// one last (as the Node package lists them: the app's namespaces were created first),
+/// then by id.
+async fn all_sockets(io: &SocketIo, admin: &str, served: &[String]) -> Vec<Value> {
+    let local: Vec<_> = io
         .nsps()
         .into_iter()
         .flat_map(|ns| ns.local().sockets())
         .collect();
-    sockets.sort_by(|a, b| {
-        (a.ns() == admin, a.ns(), a.id.as_str()).cmp(&(b.ns() == admin, b.ns(), b.id.as_str()))
-    });
-    sockets.iter().map(|socket| describe(socket)).collect()
+    let mut listed: Vec<(bool, String, String, Value)> = local
+        .iter()
+        .map(|s| {
+            (
+                s.ns() == admin,
+                s.ns().to_owned(),
+                s.id.to_string(),
+                describe(s),
+            )
+        })
+        .collect();
+    let this_node = io.config().server_id;
+    for path in served {
+        let Some(ns) = io.of(path) else { continue };
+        let Ok(remote) = ns.fetch_sockets().await else {
+            continue;
+        };
+        for socket in remote {
+            if socket.data().server_id == this_node {
+                continue;
+            }
+            let rooms: Vec<String> = match socket.rooms().await {
+                Ok(rooms) => rooms.into_iter().map(|r| r.into_owned()).collect(),
+                Err(_) => Vec::new(),
+            };
+            let (id, nsp) = (socket.data().id.to_string(), socket.data().ns.to_string());
+            let described = json!({
+                "id": id, "clientId": "", "transport": "", "nsp": nsp, "data": {},
+                "handshake": {}, "rooms": rooms,
+            });
+            listed.push((nsp == admin, nsp, id, described));
+        }
+    }
+    listed.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+    listed.into_iter().map(|(.., socket)| socket).collect()
 }
 
 /// The arguments of an action: `[nsp, ...]`, strings where the dashboard sends strings.
