@@ -32,7 +32,7 @@ pub(crate) struct Instrumented {
     identity: Arc<Identity>,
     aggregated: Arc<Aggregated>,
     traffic: Arc<Traffic>,
-    notices: Option<mpsc::UnboundedReceiver<watch::Notice>>,
+    notices: Option<mpsc::Receiver<watch::Notice>>,
 }
 
 impl Instrumented {
@@ -63,7 +63,7 @@ impl Instrumented {
         let aggregated = Arc::new(Aggregated::default());
         let (sender, notices) = match options.mode {
             AdminMode::Development => {
-                let (tx, rx) = mpsc::unbounded_channel();
+                let (tx, rx) = mpsc::channel(watch::BACKLOG);
                 (Some(tx), Some(rx))
             }
             AdminMode::Production => (None, None),

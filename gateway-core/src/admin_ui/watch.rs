@@ -17,6 +17,9 @@ use crate::SocketIo;
 use crate::extract::Args;
 use crate::runtime::observer::SocketObserver;
 
+/// Most notices waiting for the admin namespace; beyond, new ones are dropped.
+pub(super) const BACKLOG: usize = 10_000;
+
 /// One thing the dashboard is told.
 pub(super) enum Notice {
     Connected(Value),
@@ -80,14 +83,17 @@ impl Aggregated {
 
 /// The runtime's observer: counts, and in development mode queues notices.
 pub(super) struct Watch {
-    pub(super) notices: Option<mpsc::UnboundedSender<Notice>>,
+    pub(super) notices: Option<mpsc::Sender<Notice>>,
     pub(super) aggregated: std::sync::Arc<Aggregated>,
 }
 
 impl Watch {
     fn notify(&self, notice: Notice) {
         if let Some(notices) = &self.notices {
-            let _ = notices.send(notice);
+            // A dashboard that cannot keep up loses notices, never the app its memory.
+            if notices.try_send(notice).is_err() {
+                tracing::debug!("admin UI notice dropped: the dashboard is behind");
+            }
         }
     }
 }
@@ -121,11 +127,7 @@ impl SocketObserver for Watch {
 }
 
 /// Emits the notices to the admin namespace `admin`, in order, until the app ends.
-pub(super) async fn forward(
-    io: SocketIo,
-    admin: String,
-    mut notices: mpsc::UnboundedReceiver<Notice>,
-) {
+pub(super) async fn forward(io: SocketIo, admin: String, mut notices: mpsc::Receiver<Notice>) {
     while let Some(notice) = notices.recv().await {
         let Some(to_admins) = io.of(&admin) else {
             continue;
