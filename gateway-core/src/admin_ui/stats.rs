@@ -30,13 +30,18 @@ pub(super) struct Identity {
     pub(super) server_id: String,
     pub(super) hostname: String,
     pub(super) started: Instant,
-    /// The served namespaces that are not patterns, the admin one last: listed even with
-    /// no socket.
+    /// The served namespaces that are not patterns, the admin one included: listed even
+    /// with no socket.
     pub(super) static_paths: Vec<String>,
 }
 
 /// One `server_stats` payload.
-pub(super) fn server_stats(io: &SocketIo, identity: &Identity, aggregated: &Aggregated) -> Value {
+pub(super) fn server_stats(
+    io: &SocketIo,
+    admin: &str,
+    identity: &Identity,
+    aggregated: &Aggregated,
+) -> Value {
     let mut namespaces: Vec<(String, usize)> = Vec::new();
     // Engine.IO connections, each counted once whatever its namespaces.
     let mut connections: HashSet<usize> = HashSet::new();
@@ -61,7 +66,6 @@ pub(super) fn server_stats(io: &SocketIo, identity: &Identity, aggregated: &Aggr
         }
     }
     // By name, the admin namespace last, as the Node package lists them.
-    let admin = identity.static_paths.last().cloned().unwrap_or_default();
     namespaces.sort_by(|a, b| (a.0 == admin, &a.0).cmp(&(b.0 == admin, &b.0)));
     json!({
         "serverId": identity.server_id,
@@ -103,7 +107,7 @@ pub(super) async fn every_period(
             }
             *last = now;
         }
-        let stats = server_stats(&io, &identity, &aggregated);
+        let stats = server_stats(&io, &admin, &identity, &aggregated);
         let Some(to_admins) = io.of(&admin) else {
             continue;
         };

@@ -187,10 +187,10 @@ pub(super) async fn look_for_changes(io: SocketIo, admin: String) {
                 now.insert((socket.ns().to_owned(), socket.id), (transport, rooms));
             }
         }
-        let Some(to_admins) = io.of(&admin) else {
+        if io.of(&admin).is_none() {
             seen = now;
             continue;
-        };
+        }
         let mut notices: Vec<(&str, Vec<Value>)> = Vec::new();
         for (key, (transport, rooms)) in &now {
             let (ns, sid) = key;
@@ -221,7 +221,6 @@ pub(super) async fn look_for_changes(io: SocketIo, admin: String) {
             }
         }
         seen = now;
-        drop(to_admins);
         for (event, args) in notices {
             // Operators are consumed by use: a fresh one per emit.
             let Some(to_admins) = io.of(&admin) else {

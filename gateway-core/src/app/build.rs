@@ -24,7 +24,9 @@ use crate::gateway::{BuildOutcome, GatewayDescriptor};
 use crate::providers::Providers;
 use crate::registry;
 use crate::runtime::drain::Drain;
-use crate::runtime::pattern::{NsPattern, ServedNamespace};
+use crate::runtime::pattern::NsPattern;
+#[cfg(feature = "metrics")]
+use crate::runtime::pattern::ServedNamespace;
 use crate::runtime::socket::OnConnect;
 use crate::runtime::table::{InitFn, Namespace};
 use crate::runtime::{AppContext, NamespaceBuilder};
@@ -121,9 +123,12 @@ impl GatewayApp {
         let socket_providers: Arc<[_]> = socket_providers.into();
         let mut inits = Vec::new();
         let mut summary = Vec::new();
+        // The paths (and patterns) the metrics gauges read.
+        #[cfg(feature = "metrics")]
         let mut served: Vec<ServedNamespace> = Vec::new();
         for builder in tables.into_values() {
             let (ns, init) = builder.finish(socket_providers.clone());
+            #[cfg(feature = "metrics")]
             served.push((ns.path, ns.pattern.clone()));
             let events = ns.event_names();
             tracing::info!(namespace = ns.path, events = ?events, "namespace ready");
@@ -146,18 +151,13 @@ impl GatewayApp {
         run_inits(inits, &io, &app.providers).await?;
 
         let router = routes.map(|routes| routes(io.clone()));
-        let paths: Arc<[&'static str]> =
-            summary.iter().map(|ns| ns.path).collect::<Vec<_>>().into();
         #[cfg(feature = "metrics")]
         let metrics = metrics.map(|(path, handle)| {
             crate::metrics::MetricsRoute::new(path, handle, io.clone(), served.into(), app.clone())
         });
-        #[cfg(not(feature = "metrics"))]
-        drop(served);
         let shutdown = Shutdown {
             app,
             io: io.clone(),
-            namespaces: paths,
             timeout: config.shutdown_timeout,
         };
         Ok(BuiltApp {

@@ -13,14 +13,12 @@ use crate::runtime::AppContext;
 pub struct Shutdown {
     pub(crate) app: Arc<AppContext>,
     pub(crate) io: SocketIo,
-    pub(crate) namespaces: Arc<[&'static str]>,
     pub(crate) timeout: Duration,
 }
 
 impl std::fmt::Debug for Shutdown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shutdown")
-            .field("namespaces", &self.namespaces)
             .field("timeout", &self.timeout)
             .field("in_flight", &self.app.drain.in_flight())
             .finish()

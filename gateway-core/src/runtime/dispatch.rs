@@ -5,11 +5,10 @@
 use std::sync::Arc;
 
 use socketioxide::adapter::Adapter;
-use socketioxide::socket::Socket;
-use socketioxide_core::Value;
-
 use socketioxide::extract::TryData;
 use socketioxide::handler::FromMessageParts;
+use socketioxide::socket::Socket;
+use socketioxide_core::Value;
 
 use crate::error::WsError;
 use crate::extract::event_name::with_event_name;

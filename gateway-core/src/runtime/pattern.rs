@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::ns_params::MatchedParams;
 
-/// A namespace the app serves: its path, with its pattern when it is dynamic.
+/// A namespace the app serves: its path, with its pattern when it is dynamic (what the
+/// metrics gauges read).
+#[cfg(feature = "metrics")]
 pub(crate) type ServedNamespace = (&'static str, Option<Arc<NsPattern>>);
 
 /// One segment of a pattern.
