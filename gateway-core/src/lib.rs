@@ -67,6 +67,8 @@ mod runtime;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod throttle;
+#[cfg(feature = "admin-ui")]
+pub mod watched_adapter;
 
 pub use ack::{AckMode, IntoAck};
 pub use adapter::{DefaultAdapter, SocketIo, SocketRef};

@@ -111,12 +111,14 @@ describe("the Admin UI's namespace", { timeout: 60_000 }, () => {
     assert.ok(stats.namespaces.find((n) => n.name === "/chat").socketsCount >= 1);
     const started = Date.now();
     chat.emit("say", "some traffic");
+    chat.emit("shout", "some traffic out");
     const [later] = await next(a.socket, "server_stats");
     const period = Date.now() - started;
     assert.ok(period > 1500 && period < 2600, `period ${period} ms`);
-    // The aggregated counts since the previous stats: bytes both ways, the event received.
+    // The aggregated counts since the previous stats: bytes both ways, the event received,
+    // the events sent.
     const counted = (type) => later.aggregatedEvents.filter((e) => e.type === type).reduce((n, e) => n + e.count, 0);
-    for (const type of ["bytesIn", "bytesOut", "packetsIn"]) {
+    for (const type of ["bytesIn", "bytesOut", "packetsIn", "packetsOut"]) {
       assert.ok(counted(type) > 0, `${type} in ${JSON.stringify(later.aggregatedEvents)}`);
     }
     for (const event of later.aggregatedEvents) {
@@ -147,6 +149,19 @@ describe("the Admin UI's namespace", { timeout: 60_000 }, () => {
     chat.emit("say", "hello");
     const [, , args] = await received;
     assert.deepEqual(args, ["say", "hello"]);
+
+    // events out: one to the socket, one broadcast to the namespace, each told as
+    // event_sent for the socket it reached, never for the admin namespace's own
+    const sentTo = (event) =>
+      nextMatching(a.socket, "event_sent", (nsp, id, args) => nsp === "/chat" && id === chat.id && args[0] === event, `event_sent ${event}`);
+    const adminOwn = [];
+    a.socket.on("event_sent", (nsp) => nsp === "/admin" && adminOwn.push(nsp));
+    const [echoed, shouted] = [sentTo("echo"), sentTo("shouted")];
+    chat.emit("shout", "hey");
+    const [, , echoArgs, echoWhen] = await echoed;
+    assert.deepEqual(echoArgs, ["echo", "hey"]);
+    assert.ok(!Number.isNaN(Date.parse(echoWhen)), echoWhen);
+    assert.deepEqual((await shouted)[2], ["shouted", "hey"]);
 
     // emit to one socket (its id is a room, as in socket.io)
     const notice = next(chat, "notice");
@@ -179,6 +194,7 @@ describe("the Admin UI's namespace", { timeout: 60_000 }, () => {
     const [, , why] = await gone;
     assert.equal(typeof why, "string");
     assert.equal(a.socket.connected, true, "the admin socket stays");
+    assert.deepEqual(adminOwn, [], "the admin namespace's own events are not reported");
     a.socket.close();
   });
 

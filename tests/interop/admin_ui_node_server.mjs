@@ -1,6 +1,6 @@
 // The reference for tests/interop/admin_ui.test.mjs: socket.io 4.8 instrumented with
 // @socket.io/admin-ui 0.5.1, serving the same `/chat` namespace as the Rust test's app
-// (`say`, and `my-rooms` acking the socket's rooms sorted, in the envelope shape). Run
+// (`say`; `shout`, which emits `echo` to the sender and broadcasts `shouted`; `my-rooms` acking the socket's rooms sorted, in the envelope shape). Run
 // with PORT and ADMIN_PASSWORD; READONLY=1 instruments it read-only. The same client
 // checks then run against both servers:
 //   ADMIN_PASSWORD=changeit PORT=4001 node admin_ui_node_server.mjs &
@@ -18,6 +18,10 @@ const http = createServer();
 const io = new Server(http);
 io.of("/chat").on("connection", (socket) => {
   socket.on("say", () => {});
+  socket.on("shout", (text) => {
+    socket.emit("echo", text);
+    io.of("/chat").emit("shouted", text);
+  });
   socket.on("my-rooms", (ack) => ack({ ok: true, data: [...socket.rooms].sort() }));
 });
 instrument(io, {

@@ -18,10 +18,32 @@ const PASSWORD: &str = "changeit";
 #[derive(Default)]
 struct Chat;
 
-#[gateway(namespace = "/chat")]
+/// Sent back to the socket that shouted.
+#[derive(Serialize, JsonSchema, ServerEvent)]
+#[event("echo")]
+struct Echo(String);
+
+/// Broadcast to every socket of the namespace.
+#[derive(Serialize, JsonSchema, ServerEvent)]
+#[event("shouted")]
+struct Shouted(String);
+
+#[gateway(namespace = "/chat", emits(Echo, Shouted))]
 impl Chat {
     #[subscribe("say")]
     async fn say(&self, _text: String) {}
+
+    /// `echo` to the sender (an emit to one socket), then `shouted` to the namespace (a
+    /// broadcast, through the adapter).
+    #[subscribe("shout")]
+    async fn shout(&self, socket: SocketRef, io: Inject<SocketIo>, text: String) {
+        socket.emit_event(&Echo(text.clone())).ok();
+        io.of("/chat")
+            .expect("served")
+            .emit_event(&Shouted(text))
+            .await
+            .ok();
+    }
 
     /// The socket's rooms, sorted.
     #[subscribe("my-rooms")]

@@ -17,6 +17,7 @@ use super::login::{Admitted, INVALID_CREDENTIALS, Login};
 use super::options::{AdminMode, AdminUi};
 use super::stats::{self, Identity, Traffic};
 use super::watch::{self, Aggregated, Watch, timestamp};
+use crate::event::Watched;
 use crate::extract::{Arg, Args};
 use crate::runtime::observer::{ObserverRef, describe};
 use crate::{SocketIo, SocketRef};
@@ -36,12 +37,13 @@ pub(crate) struct Instrumented {
 }
 
 impl Instrumented {
-    /// The admin UI for `options`, and the observer the runtime tells about every gateway
-    /// socket; `static_paths` are the app's namespaces that are not patterns.
+    /// The admin UI for `options`, the observer the runtime tells about every gateway
+    /// socket, and the watch of what the app sends (the same `Watch`); `static_paths` are
+    /// the app's namespaces that are not patterns.
     pub(crate) fn new(
         options: AdminUi,
         mut static_paths: Vec<String>,
-    ) -> Result<(Self, ObserverRef), String> {
+    ) -> Result<(Self, ObserverRef, Watched), String> {
         if !options.namespace.starts_with('/') {
             return Err(format!(
                 "the admin UI's namespace starts with `/`: `/{}`",
@@ -68,10 +70,13 @@ impl Instrumented {
             }
             AdminMode::Production => (None, None),
         };
-        let observer: ObserverRef = Arc::new(Watch {
+        let watch = Arc::new(Watch {
             notices: sender,
             aggregated: aggregated.clone(),
+            admin: options.namespace.clone(),
         });
+        let observer: ObserverRef = watch.clone();
+        let watched = Watched(watch);
         let instrumented = Self {
             options,
             login,
@@ -80,7 +85,7 @@ impl Instrumented {
             traffic: Arc::default(),
             notices,
         };
-        Ok((instrumented, observer))
+        Ok((instrumented, observer, watched))
     }
 
     /// The admin namespace's path.
@@ -107,7 +112,6 @@ impl Instrumented {
             traffic,
             notices,
         } = self;
-        let served: Arc<[String]> = identity.static_paths.clone().into();
         tokio::spawn(stats::every_period(
             io.clone(),
             options.namespace.clone(),
@@ -129,7 +133,7 @@ impl Instrumented {
         let options = Arc::new(options);
         let on_connect = {
             let io = io.clone();
-            move |socket: SocketRef| connected(io.clone(), options.clone(), served.clone(), socket)
+            move |socket: SocketRef| connected(io.clone(), options.clone(), socket)
         };
         let check = move |socket: SocketRef, TryData(auth): TryData<Value>| {
             let login = login.clone();
@@ -174,7 +178,7 @@ fn features(options: &AdminUi) -> Vec<&'static str> {
 }
 
 /// A dashboard connected: its session, the config, the socket list, its actions.
-async fn connected(io: SocketIo, options: Arc<AdminUi>, served: Arc<[String]>, socket: SocketRef) {
+async fn connected(io: SocketIo, options: Arc<AdminUi>, socket: SocketRef) {
     // As every watched socket: a room named by its id, for actions on one socket.
     socket.join(socket.id.to_string());
     if let Some(NewSession(session)) = socket.extensions.get::<NewSession>() {
@@ -188,7 +192,7 @@ async fn connected(io: SocketIo, options: Arc<AdminUi>, served: Arc<[String]>, s
         register_actions(&io, &socket);
     }
     if options.mode == AdminMode::Development {
-        let sockets = all_sockets(&io, &options.namespace, &served).await;
+        let sockets = all_sockets(&io, &options.namespace).await;
         let _ = socket.emit("all_sockets", &(sockets,));
         let ns = options.namespace.clone();
         if let Some(to_admins) = io.of(&ns) {
@@ -214,11 +218,11 @@ async fn connected(io: SocketIo, options: Arc<AdminUi>, served: Arc<[String]>, s
 }
 
 /// Every socket, every namespace: this node's described in full; with Redis, the other
-/// nodes' sockets of the served (not dynamic) namespaces too, through `fetch_sockets`,
+/// nodes' sockets of this node's namespaces too, through `fetch_sockets`,
 /// with what socketioxide tells of them (id, namespace, rooms). By namespace, the admin
 /// one last (as the Node package lists them: the app's namespaces were created first),
 /// then by id.
-async fn all_sockets(io: &SocketIo, admin: &str, served: &[String]) -> Vec<Value> {
+async fn all_sockets(io: &SocketIo, admin: &str) -> Vec<Value> {
     let local: Vec<_> = io
         .nsps()
         .into_iter()
@@ -236,9 +240,11 @@ async fn all_sockets(io: &SocketIo, admin: &str, served: &[String]) -> Vec<Value
         })
         .collect();
     let this_node = io.config().server_id;
-    for path in served {
-        let Some(ns) = io.of(path) else { continue };
-        let Ok(remote) = ns.fetch_sockets().await else {
+    // The namespaces this node has (a dynamic one once a client joined it here), as the
+    // Node package asks each of its namespaces.
+    for ns in io.nsps() {
+        // `.ok()`: in memory the error cannot happen, and `let Ok(..) else` would warn.
+        let Some(remote) = ns.fetch_sockets().await.ok() else {
             continue;
         };
         for socket in remote {

@@ -1,8 +1,9 @@
 //! What every gateway socket does, for the dashboard: the runtime's [`SocketObserver`]
-//! calls become notices on a channel, and one task emits them to the admin namespace
-//! (`socket_connected`, `event_received`, `socket_disconnected` in development mode),
-//! so the event path only pays a channel send. Both modes count connections,
-//! disconnections and incoming packets per second for `server_stats`'s
+//! calls and the [`SentWatch`] calls (what the app emits, event.rs and
+//! watched_adapter.rs) become notices on a channel, and one task emits them to the admin
+//! namespace (`socket_connected`, `event_received`, `event_sent`, `socket_disconnected`
+//! in development mode), so the event path only pays a channel send. Both modes count
+//! connections, disconnections and packets in and out per second for `server_stats`'s
 //! `aggregatedEvents`.
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use socketioxide::socket::Sid;
 use tokio::sync::mpsc;
 
 use crate::SocketIo;
+use crate::event::SentWatch;
 use crate::extract::Args;
 use crate::runtime::observer::SocketObserver;
 
@@ -27,6 +29,12 @@ pub(super) enum Notice {
         ns: String,
         sid: Sid,
         args: Args,
+    },
+    /// One event sent to each of `sids`.
+    Sent {
+        ns: String,
+        sids: Vec<Sid>,
+        args: Value,
     },
     Disconnected {
         ns: String,
@@ -85,6 +93,8 @@ impl Aggregated {
 pub(super) struct Watch {
     pub(super) notices: Option<mpsc::Sender<Notice>>,
     pub(super) aggregated: std::sync::Arc<Aggregated>,
+    /// The admin namespace: what it sends is counted, never reported.
+    pub(super) admin: String,
 }
 
 impl Watch {
@@ -126,6 +136,26 @@ impl SocketObserver for Watch {
     }
 }
 
+impl SentWatch for Watch {
+    fn wants_details(&self) -> bool {
+        self.notices.is_some()
+    }
+
+    fn event_sent(&self, ns: &str, sids: Vec<Sid>, args: Option<Value>) {
+        self.aggregated.add("packetsOut", None, sids.len() as u64);
+        if let Some(args) = args
+            && ns != self.admin
+        {
+            let ns = ns.to_owned();
+            self.notify(Notice::Sent { ns, sids, args });
+        }
+    }
+
+    fn packets_sent(&self, n: u64) {
+        self.aggregated.add("packetsOut", None, n);
+    }
+}
+
 /// Emits the notices to the admin namespace `admin`, in order, until the app ends.
 pub(super) async fn forward(io: SocketIo, admin: String, mut notices: mpsc::Receiver<Notice>) {
     while let Some(notice) = notices.recv().await {
@@ -142,6 +172,18 @@ pub(super) async fn forward(io: SocketIo, admin: String, mut notices: mpsc::Rece
                 to_admins
                     .emit("event_received", &(ns, sid.to_string(), args, timestamp()))
                     .await
+            }
+            Notice::Sent { ns, sids, args } => {
+                let mut sent = Ok(());
+                let at = timestamp();
+                for sid in sids {
+                    let Some(to_admins) = io.of(&admin) else {
+                        break;
+                    };
+                    let notice = (&ns, sid.to_string(), &args, &at);
+                    sent = sent.and(to_admins.emit("event_sent", &notice).await);
+                }
+                sent
             }
             Notice::Disconnected { ns, sid, reason } => {
                 to_admins

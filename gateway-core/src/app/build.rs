@@ -30,6 +30,8 @@ use crate::runtime::pattern::ServedNamespace;
 use crate::runtime::socket::OnConnect;
 use crate::runtime::table::{InitFn, Namespace};
 use crate::runtime::{AppContext, NamespaceBuilder};
+#[cfg(feature = "admin-ui")]
+use crate::watched_adapter::WatchedState;
 
 /// A gateway's descriptor with its instance.
 type Instance = (&'static GatewayDescriptor, Arc<dyn Any + Send + Sync>);
@@ -80,13 +82,37 @@ impl GatewayApp {
             return Err(StartupError::EmptyRegistry);
         }
 
+        // The Admin UI before the server: its watch is part of every namespace's adapter.
+        #[cfg(feature = "admin-ui")]
+        let admin_ui = sources::admin_ui(admin_ui).map_err(StartupError::Config)?;
+        #[cfg(feature = "admin-ui")]
+        let (admin_ui, observer, watched) = match admin_ui {
+            Some(options) => {
+                let (admin, observer, watched) = instrument(options, &descriptors)?;
+                (Some(admin), Some(observer), Some(watched))
+            }
+            None => (None, None, None),
+        };
+        #[cfg(not(feature = "admin-ui"))]
+        let observer = None;
+
         #[cfg(feature = "redis")]
-        let adapter = adapter_state(&config.adapter).await?;
+        let store = adapter_state(&config.adapter).await?;
         #[cfg(not(feature = "redis"))]
         adapter_state(&config.adapter)?;
         let builder = socketio_builder(&config)?;
-        #[cfg(feature = "redis")]
-        let builder = builder.with_adapter::<DefaultAdapter>(adapter);
+        #[cfg(all(feature = "redis", not(feature = "admin-ui")))]
+        let builder = builder.with_adapter::<DefaultAdapter>(store);
+        #[cfg(all(feature = "redis", feature = "admin-ui"))]
+        let builder = builder.with_adapter::<DefaultAdapter>(WatchedState {
+            inner: store,
+            watch: watched.clone(),
+        });
+        #[cfg(all(not(feature = "redis"), feature = "admin-ui"))]
+        let builder = builder.with_adapter::<DefaultAdapter>(WatchedState {
+            inner: (),
+            watch: watched.clone(),
+        });
         let (layer, io) = builder.build_layer();
         providers.insert(io.clone());
         // The wire format in effect (code, file or environment), for handlers that care:
@@ -97,18 +123,6 @@ impl GatewayApp {
         }
 
         let built = instantiate(&descriptors, &instances, &providers)?;
-        #[cfg(feature = "admin-ui")]
-        let admin_ui = sources::admin_ui(admin_ui).map_err(StartupError::Config)?;
-        #[cfg(feature = "admin-ui")]
-        let (admin_ui, observer) = match admin_ui {
-            Some(options) => {
-                let (admin, observer) = instrument(options, &descriptors)?;
-                (Some(admin), Some(observer))
-            }
-            None => (None, None),
-        };
-        #[cfg(not(feature = "admin-ui"))]
-        let observer = None;
         let app = Arc::new(AppContext {
             providers,
             report_exceptions: config.report_exceptions,
@@ -172,6 +186,8 @@ impl GatewayApp {
             metrics,
             #[cfg(feature = "admin-ui")]
             traffic,
+            #[cfg(feature = "admin-ui")]
+            watched,
         })
     }
 }
@@ -400,6 +416,7 @@ fn instrument(
     (
         crate::admin_ui::Instrumented,
         crate::runtime::observer::ObserverRef,
+        crate::event::Watched,
     ),
     StartupError,
 > {
@@ -409,7 +426,7 @@ fn instrument(
         .filter(|path| !path.contains('{'))
         .map(str::to_owned)
         .collect();
-    let (admin, observer) =
+    let (admin, observer, watched) =
         crate::admin_ui::Instrumented::new(options, static_paths).map_err(StartupError::AdminUi)?;
     if let Some(taken) = descriptors
         .iter()
@@ -422,7 +439,7 @@ fn instrument(
             taken.location
         )));
     }
-    Ok((admin, observer))
+    Ok((admin, observer, watched))
 }
 
 /// Puts the Admin UI's namespace on the server.

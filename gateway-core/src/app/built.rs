@@ -28,6 +28,10 @@ pub struct BuiltApp {
     /// The Admin UI's byte counters, which `serve` feeds.
     #[cfg(feature = "admin-ui")]
     pub(crate) traffic: Option<Arc<crate::admin_ui::Traffic>>,
+    /// The Admin UI's watch of what the app sends, put in every request's extensions so
+    /// each socket's handshake carries it (event.rs).
+    #[cfg(feature = "admin-ui")]
+    pub(crate) watched: Option<crate::event::Watched>,
 }
 
 impl BuiltApp {
@@ -52,6 +56,12 @@ impl BuiltApp {
             None => router,
         };
         let router = router.layer(self.layer);
+        // Outside the Socket.IO layer, so the handshake requests it reads carry it.
+        #[cfg(feature = "admin-ui")]
+        let router = match self.watched {
+            Some(watched) => router.layer(axum::Extension(watched)),
+            None => router,
+        };
         let router = if self.http_compression {
             router.layer(compression::layer())
         } else {

@@ -18,7 +18,7 @@ use socketioxide_core::Value;
 
 use crate::ack::{AckMode, ErrEnvelope, ExceptionEvent, NestError, OkAck};
 use crate::error::WsError;
-use crate::event::EXCEPTION_EVENT;
+use crate::event::{EXCEPTION_EVENT, Watched, emit_watched, watch_of};
 use crate::intercept::Interception;
 use crate::runtime::context::AppContext;
 use crate::runtime::context::InFlight;
@@ -198,13 +198,17 @@ fn send_ack<A: Adapter, T: Serialize + ?Sized>(
 ) -> Result<(), socketioxide::SendError> {
     let mut unused = Value::Str(socketioxide_core::Str::from(""), None);
     match AckSender::<A>::from_message_parts(socket, &mut unused, &Some(ack_id)) {
-        Ok(ack) => ack.send(data),
+        Ok(ack) => ack.send(data)?,
         Err(never) => match never {},
     }
+    if let Some(Watched(watch)) = watch_of(socket) {
+        watch.packets_sent(1);
+    }
+    Ok(())
 }
 
 fn emit<A: Adapter, T: Serialize + ?Sized>(socket: &Arc<Socket<A>>, event: &str, data: &T) {
-    if let Err(err) = socket.emit(event, data) {
+    if let Err(err) = emit_watched(socket, event, data) {
         tracing::debug!(sid = %socket.id, %err, "could not emit `{event}`");
     }
 }
