@@ -10,7 +10,7 @@ use socketioxide::layer::SocketIoLayer;
 use crate::SocketIo;
 use crate::adapter::DefaultAdapter;
 use crate::app::shutdown::Shutdown;
-use crate::app::{compression, origin};
+use crate::app::{compression, origin, owned_head};
 
 /// An app, built: what [`GatewayApp::build`](crate::GatewayApp::build) produced.
 #[must_use]
@@ -55,7 +55,7 @@ impl BuiltApp {
             Some(metrics) => metrics.mount(router),
             None => router,
         };
-        let router = router.layer(self.layer);
+        let router = router.layer(self.layer).layer(owned_head::layer());
         // Outside the Socket.IO layer, so the handshake requests it reads carry it.
         #[cfg(feature = "admin-ui")]
         let router = match self.watched {

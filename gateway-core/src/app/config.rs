@@ -27,9 +27,11 @@ pub struct GatewayConfig {
     pub connect_timeout: Duration,
     /// Packets buffered per socket before emits to it fail (128).
     pub max_buffer_size: usize,
-    /// Initial read buffer of each WebSocket connection, in bytes (1024; socketioxide's
-    /// default is 4096). It grows for larger messages, up to `max_payload`; a small one
-    /// saves about 3 KB per idle connection (measured by `bench/run.sh`).
+    /// Initial read buffer of each WebSocket connection, in bytes (256; socketioxide's
+    /// default is 4096). It grows for larger messages, up to `max_payload`. Chosen by
+    /// `bench/read-buffer.sh`: 256, 512 and 1024 give the same acks/s, p99 and CPU per
+    /// ack, and 256 saves about 0.7 KB per idle connection over 1024
+    /// (book/src/performance.md, "Memory per connection").
     pub ws_read_buffer_size: usize,
     /// In envelope mode, report failures of events sent without an ack to the sender as an
     /// `exception` event (`{"event", "error"}`). Off by default; failures are always logged.
@@ -143,7 +145,7 @@ impl Default for GatewayConfig {
             ack_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(45),
             max_buffer_size: 128,
-            ws_read_buffer_size: 1024,
+            ws_read_buffer_size: 256,
             report_exceptions: false,
             max_binary_attachments: 32,
             max_binary_size: 1_000_000,

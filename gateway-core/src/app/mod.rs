@@ -17,6 +17,7 @@ mod config;
 mod contracts;
 mod error;
 mod origin;
+mod owned_head;
 mod serve;
 mod settings;
 mod shutdown;
