@@ -12,6 +12,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::serve::ListenerExt;
 use serde::Deserialize;
@@ -108,14 +109,20 @@ fn register(io: &SocketIo, events: Events, token: Option<Arc<str>>) {
 }
 // ANCHOR_END: auth
 
-/// Serves the baseline on `listener` until the process ends.
+/// Serves the baseline on `listener` until the process ends (`ping_interval`: Engine.IO's,
+/// socketioxide's default of 25 s when `None`).
 pub async fn serve(
     listener: TcpListener,
     events: Events,
     token: Option<String>,
     msgpack: bool,
+    ping_interval: Option<Duration>,
 ) -> std::io::Result<()> {
     let builder = SocketIo::builder();
+    let builder = match ping_interval {
+        Some(interval) => builder.ping_interval(interval),
+        None => builder,
+    };
     let builder = if msgpack {
         builder.with_parser(socketioxide::ParserConfig::msgpack())
     } else {
@@ -136,6 +143,14 @@ pub async fn bind_and_serve(
     events: Events,
     token: Option<String>,
     msgpack: bool,
+    ping_interval: Option<Duration>,
 ) -> std::io::Result<()> {
-    serve(TcpListener::bind(addr).await?, events, token, msgpack).await
+    serve(
+        TcpListener::bind(addr).await?,
+        events,
+        token,
+        msgpack,
+        ping_interval,
+    )
+    .await
 }

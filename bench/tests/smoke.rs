@@ -54,7 +54,7 @@ fn baseline(events: Events) -> SocketAddr {
                 .expect("the baseline binds");
             tx.send(listener.local_addr().expect("an address"))
                 .expect("the test waits");
-            bench::baseline::serve(listener, events, Some(TOKEN.to_owned()), false)
+            bench::baseline::serve(listener, events, Some(TOKEN.to_owned()), false, None)
                 .await
                 .expect("the baseline serves");
         });

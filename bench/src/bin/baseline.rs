@@ -2,7 +2,8 @@
 //!
 //! `PORT` (3000), `AUTH_TOKEN` (unset: no check), `BENCH_EVENTS` (`contract`, `1`, `30`),
 //! `GATEWAY_PARSER` (`json`, or `msgpack`: the variable the gateway reads, so that one
-//! environment starts both in the same mode); listens on 127.0.0.1.
+//! environment starts both in the same mode), `GATEWAY_PING_INTERVAL` (`100ms`; the
+//! gateway's variable too); listens on 127.0.0.1.
 
 use bench::Events;
 
@@ -18,6 +19,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             return Err(format!("GATEWAY_PARSER: `json` or `msgpack`, got `{other}`").into());
         }
     };
-    bench::baseline::bind_and_serve(([127, 0, 0, 1], port).into(), events, token, msgpack).await?;
+    let ping_interval = match std::env::var("GATEWAY_PING_INTERVAL") {
+        Ok(text) => Some(
+            humantime::parse_duration(&text).map_err(|e| format!("GATEWAY_PING_INTERVAL: {e}"))?,
+        ),
+        Err(_) => None,
+    };
+    let addr = ([127, 0, 0, 1], port).into();
+    bench::baseline::bind_and_serve(addr, events, token, msgpack, ping_interval).await?;
     Ok(())
 }
