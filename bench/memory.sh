@@ -18,7 +18,7 @@ idle=${BENCH_IDLE:-10000}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ -d tests/interop/node_modules/socket.io ] || (cd tests/interop && npm ci --silent)
 cargo build --release --quiet -p bench -p example-bench
-bin=target/release
+. bench/measure-once.sh
 records=$(mktemp)
 # 64 pings at 100 ms: 6.4 s; 10 s leaves room for the connections opened last.
 steady_ping=100ms
@@ -26,11 +26,10 @@ steady_settle=10
 for round in $(seq 1 "$rounds"); do
   for state in fresh steady; do
     for server in ours baseline node; do
-      port=$("$bin/loadgen" free-port)
-      envs=(PORT="$port" AUTH_TOKEN=t BENCH_EVENTS=1)
+      server_env=(AUTH_TOKEN=t BENCH_EVENTS=1)
       settle=3
       if [ "$state" = steady ]; then
-        envs+=(GATEWAY_PING_INTERVAL=$steady_ping)
+        server_env+=(GATEWAY_PING_INTERVAL=$steady_ping)
         settle=$steady_settle
       fi
       case $server in
@@ -38,25 +37,13 @@ for round in $(seq 1 "$rounds"); do
         baseline) cmd=("$bin/baseline") ;;
         node) cmd=(node tests/interop/bench_node_server.mjs) ;;
       esac
-      env "${envs[@]}" taskset -c 0 "${cmd[@]}" >/dev/null 2>&1 &
-      pid=$!
-      "$bin/loadgen" wait --addr "127.0.0.1:$port" --timeout 30
-      taskset -c 1 "$bin/loadgen" idle --connections "$idle" --settle "$settle" \
-        --addr "127.0.0.1:$port" --pid "$pid" --token t --parser json \
-        --server "$server" --round "$round" --label "$state" --out "$records" >/dev/null
-      kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+      measure_once "${cmd[@]}" -- idle --connections "$idle" --settle "$settle" --token t \
+        --parser json --server "$server" --round "$round" --label "$state" --out "$records"
     done
   done
   echo "memory.sh: round $round done" >&2
 done
-python3 - "$records" <<'PY'
-import json, statistics, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-def median(server, state):
-    return statistics.median(r["metrics"]["bytes_per_conn"] for r in rows if r["server"] == server and r["scenario"] == state)
-print("| server | bytes per idle connection, after 5 s | steady state (64+ engine packets each) |")
-print("|---|---:|---:|")
-for server, name in [("ours", "gateway (examples/bench)"), ("baseline", "hand-written socketioxide"), ("node", "Node socket.io 4.8")]:
-    print(f"| {name} | {median(server, 'fresh'):,.0f} | {median(server, 'steady'):,.0f} |")
-PY
+# Rows: ours (examples/bench), baseline (the hand-written twin), node (socket.io 4.8).
+python3 bench/medians.py "$records" server "bytes per idle connection, after 5 s=fresh:bytes_per_conn:,.0f" \
+  "steady state (64+ engine packets each)=steady:bytes_per_conn:,.0f"
 rm -f "$records"
