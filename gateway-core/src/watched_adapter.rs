@@ -52,10 +52,7 @@ impl<I: CoreAdapter<Emitter>> WatchedAdapter<I> {
             let parser = local.parser();
             let name = parser.read_event(value).unwrap_or_default().to_owned();
             let mut copy = value.clone();
-            let rest: Args = local
-                .parser()
-                .decode_value(&mut copy, true)
-                .unwrap_or_default();
+            let rest: Args = parser.decode_value(&mut copy, true).unwrap_or_default();
             let mut all = vec![serde_json::Value::String(name)];
             if let Ok(serde_json::Value::Array(rest)) = serde_json::to_value(&rest) {
                 all.extend(rest);
