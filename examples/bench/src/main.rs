@@ -6,8 +6,24 @@
 //! - The framework's settings, like every app: `GATEWAY_PARSER=msgpack` (the example is
 //!   built with the `msgpack` feature), `GATEWAY_TRANSPORTS`, `GATEWAY_HTTP_COMPRESSION`,
 //!   ... (the book's "Configuration" chapter).
+//!
+//! The global allocator is chosen at build time (bench/allocators.sh): the system's
+//! (glibc's malloc on Linux; `MALLOC_ARENA_MAX` applies) by default, mimalloc with
+//! `--features mimalloc`, jemalloc with `--features jemalloc`. The library sets none;
+//! these lines are the ones an app puts in its own `main.rs`.
 
 use socketioxide_gateway::BoxError;
+
+/// mimalloc as the process's allocator (feature `mimalloc`).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// jemalloc as the process's allocator (feature `jemalloc`). Only when `mimalloc` is off:
+/// a program has one global allocator, and `--all-features` turns both on.
+#[cfg(all(feature = "jemalloc", not(feature = "mimalloc")))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
