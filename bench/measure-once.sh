@@ -1,4 +1,5 @@
-# Sourced by bench/memory.sh, bench/read-buffer.sh and bench/admin-ui-cost.sh: one
+# Sourced by bench/memory.sh, bench/read-buffer.sh, bench/admin-ui-cost.sh,
+# bench/allocators.sh and bench/crowd.sh: one
 # measurement of one server, the server pinned to core 0 and the load generator to core 1.
 #
 #     server_env=(AUTH_TOKEN=t ...)

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """A markdown table of medians from loadgen's records (one JSON object per line), for
-bench/memory.sh, bench/read-buffer.sh, bench/admin-ui-cost.sh and bench/allocators.sh.
+bench/memory.sh, bench/read-buffer.sh, bench/admin-ui-cost.sh, bench/allocators.sh and
+bench/crowd.sh.
 
     medians.py [--against SERVER] RECORDS FIRST_HEADER "Header=scenario:metric:format" ...
 
-One row per `server` value, in the order they first appear; one column per spec: the
+One row per `server` value, in the order they first appear (a server with no record in
+any column's scenario is left out); one column per spec: the
 median of `metric` over the records of that server and `scenario`, printed with
 `format` (Python's format spec, `,.0f` or `.2f`). With `--against SERVER`, each cell
 also gives its ratio to that server's median in the same column, as in `18,010 (0.95×)`.
@@ -42,6 +44,8 @@ def main(*args):
             if value is not None and base:
                 cell += f" ({value / base:.2f}×)"
             cells.append(cell)
+        if all(cell == "–" for cell in cells[1:]):
+            continue  # a server this table's scenarios did not run
         print("| " + " | ".join(cells) + " |")
 
 

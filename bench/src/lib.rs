@@ -4,6 +4,8 @@
 //! - [`ws`], [`sio`]: a lean WebSocket / Socket.IO v5 client that writes frames directly;
 //! - [`scenario`]: the load scenarios (binary `loadgen`): ack round trips, fanout, idle
 //!   connections, connect storm, and a contract check;
+//! - [`crowd`]: tens of thousands of connections in one room on one or two nodes, and a
+//!   broadcast to all of them, every delivery counted;
 //! - [`procfs`]: server CPU time and RSS from `/proc`;
 //! - [`report`], [`chart`]: medians, ratios, the markdown table and the SVG chart (binary
 //!   `report`);
@@ -16,6 +18,7 @@ pub mod args;
 pub mod baseline;
 pub mod chart;
 pub mod compile;
+pub mod crowd;
 pub mod procfs;
 pub mod report;
 pub mod scenario;

@@ -1,5 +1,6 @@
-//! What `/proc` says about a process: CPU time (`/proc/PID/stat` utime + stime) and
-//! resident memory (`/proc/PID/status` VmRSS).
+//! What `/proc` says about a process: CPU time (`/proc/PID/stat` utime + stime),
+//! resident memory (`/proc/PID/status` VmRSS) and its open-file limit
+//! (`/proc/PID/limits`).
 
 use std::io;
 use std::time::Duration;
@@ -83,6 +84,24 @@ fn status_bytes(pid: Pid, field: &str) -> io::Result<u64> {
         .ok_or_else(|| io::Error::other(format!("no {field} in /proc/PID/status")))
 }
 
+/// The process's soft limit on open files (`Max open files` in `/proc/PID/limits`);
+/// `None` when unlimited.
+pub fn open_files_limit(pid: Pid) -> io::Result<Option<u64>> {
+    let limits = std::fs::read_to_string(format!("{}/limits", pid.dir()))?;
+    let soft = limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .ok_or_else(|| io::Error::other("no `Max open files` in /proc/PID/limits"))?;
+    match soft {
+        "unlimited" => Ok(None),
+        n => n
+            .parse()
+            .map(Some)
+            .map_err(|_| io::Error::other(format!("malformed open-file limit `{n}`"))),
+    }
+}
+
 /// CPU time used by a process over a window.
 #[derive(Debug, Clone, Copy)]
 pub struct CpuMeter {
@@ -120,6 +139,7 @@ mod tests {
         assert!(cpu_time(Pid::Current, ticks).is_ok());
         assert!(rss_bytes(Pid::Current).expect("VmRSS") > 0);
         assert!(rss_anon_bytes(Pid::Current).expect("RssAnon") > 0);
-        assert!(rss_anon_bytes(Pid::Current).expect("RssAnon") > 0);
+        // Every process has this line; a test process has a finite limit here.
+        assert!(open_files_limit(Pid::Current).is_ok());
     }
 }

@@ -49,7 +49,7 @@ pub fn run_local<F: Future>(fut: F) -> io::Result<F::Output> {
 }
 
 /// Latencies in microseconds, 1 µs to 100 s, 3 significant digits.
-fn histogram() -> Histogram<u64> {
+pub(crate) fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 100_000_000, 3).expect("valid histogram bounds")
 }
 
@@ -81,14 +81,14 @@ impl Shared {
 }
 
 /// Server and generator CPU over the measurement window.
-struct Window {
+pub(crate) struct Window {
     ticks: u64,
     server: Option<CpuMeter>,
     generator: CpuMeter,
 }
 
 impl Window {
-    fn open(target: &Target, ticks: u64) -> io::Result<Self> {
+    pub(crate) fn open(target: &Target, ticks: u64) -> io::Result<Self> {
         Ok(Self {
             ticks,
             server: target
@@ -101,7 +101,7 @@ impl Window {
 
     /// Closes the window: adds the CPU figures for `ops` operations to `m`, and returns
     /// the wall time.
-    fn close(self, ops: u64, m: &mut Metrics) -> io::Result<Duration> {
+    pub(crate) fn close(self, ops: u64, m: &mut Metrics) -> io::Result<Duration> {
         let _ = self.ticks;
         let (gen_cpu, wall) = self.generator.stop()?;
         m.insert("gen_cpu_pct".into(), pct(gen_cpu, wall));
@@ -119,11 +119,11 @@ impl Window {
     }
 }
 
-fn pct(cpu: Duration, wall: Duration) -> f64 {
+pub(crate) fn pct(cpu: Duration, wall: Duration) -> f64 {
     100.0 * cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9)
 }
 
-fn insert_latency(m: &mut Metrics, hist: &Histogram<u64>) {
+pub(crate) fn insert_latency(m: &mut Metrics, hist: &Histogram<u64>) {
     if hist.is_empty() {
         return;
     }
@@ -139,15 +139,29 @@ pub async fn connect_many(
     concurrency: usize,
     read_buf: usize,
 ) -> Result<Vec<SioClient>, BoxError> {
+    connect_placed(target, n, concurrency, read_buf, |_| (target.addr, None)).await
+}
+
+/// [`connect_many`], client `i` connecting to the server address `place(i).0` from the
+/// local address `place(i).1` (any when `None`). The clients come back in the order
+/// their handshakes finished.
+pub(crate) async fn connect_placed(
+    target: &Target,
+    n: usize,
+    concurrency: usize,
+    read_buf: usize,
+    place: impl Fn(usize) -> (SocketAddr, Option<SocketAddr>),
+) -> Result<Vec<SioClient>, BoxError> {
     let mut clients = Vec::with_capacity(n);
     let mut pending = JoinSet::new();
     let mut started = 0;
     while clients.len() < n {
         while started < n && pending.len() < concurrency.max(1) {
-            let (addr, ns, token) = (target.addr, target.namespace.clone(), target.token.clone());
+            let (addr, source) = place(started);
+            let (ns, token) = (target.namespace.clone(), target.token.clone());
             let wire = target.wire;
             pending.spawn_local(async move {
-                SioClient::connect(addr, &ns, token.as_deref(), read_buf, wire).await
+                SioClient::connect_from(addr, source, &ns, token.as_deref(), read_buf, wire).await
             });
             started += 1;
         }
@@ -160,7 +174,7 @@ pub async fn connect_many(
 }
 
 /// Fails if a client task has ended with an error; then stops the rest.
-async fn finish(tasks: &mut JoinSet<io::Result<()>>) -> Result<(), BoxError> {
+pub(crate) async fn finish(tasks: &mut JoinSet<io::Result<()>>) -> Result<(), BoxError> {
     let mut first_error = None;
     while let Some(done) = tasks.try_join_next() {
         if let Ok(Err(err)) = done {

@@ -150,9 +150,22 @@ impl SioClient {
         read_buf: usize,
         wire: Wire,
     ) -> Result<Self, ConnectError> {
+        Self::connect_from(addr, None, namespace, token, read_buf, wire).await
+    }
+
+    /// [`connect`](Self::connect) from the local address `source` (see
+    /// [`WsConn::connect_from`]).
+    pub async fn connect_from(
+        addr: SocketAddr,
+        source: Option<SocketAddr>,
+        namespace: &str,
+        token: Option<&str>,
+        read_buf: usize,
+        wire: Wire,
+    ) -> Result<Self, ConnectError> {
         match tokio::time::timeout(
             STEP_TIMEOUT,
-            Self::connect_inner(addr, namespace, token, read_buf, wire),
+            Self::connect_inner(addr, source, namespace, token, read_buf, wire),
         )
         .await
         {
@@ -166,13 +179,14 @@ impl SioClient {
 
     async fn connect_inner(
         addr: SocketAddr,
+        source: Option<SocketAddr>,
         namespace: &str,
         token: Option<&str>,
         read_buf: usize,
         wire: Wire,
     ) -> Result<Self, ConnectError> {
-        let mut ws =
-            WsConn::connect(addr, "/socket.io/?EIO=4&transport=websocket", read_buf).await?;
+        let path = "/socket.io/?EIO=4&transport=websocket";
+        let mut ws = WsConn::connect_from(addr, source, path, read_buf).await?;
         // Engine.IO OPEN (`0{...}`).
         let mut opened = false;
         while !opened {

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 
 const OP_CONTINUATION: u8 = 0x0;
 const OP_TEXT: u8 = 0x1;
@@ -41,7 +41,32 @@ impl WsConn {
     /// The socket has `TCP_NODELAY`, and closes with a reset (no `TIME_WAIT` left behind
     /// by the thousands of connections a run opens).
     pub async fn connect(addr: SocketAddr, path: &str, read_buf: usize) -> io::Result<Self> {
-        let stream = TcpStream::connect(addr).await?;
+        Self::connect_from(addr, None, path, read_buf).await
+    }
+
+    /// [`connect`](Self::connect), with the local end bound to `source` when given. One
+    /// loopback address offers about 28,000 ephemeral ports, so a run of more connections
+    /// spreads them over 127.0.0.x sources; it names the port as well (`bind` with port 0
+    /// searches the bound ports one by one, which grows quadratic over tens of thousands).
+    pub async fn connect_from(
+        addr: SocketAddr,
+        source: Option<SocketAddr>,
+        path: &str,
+        read_buf: usize,
+    ) -> io::Result<Self> {
+        let stream = match source {
+            None => TcpStream::connect(addr).await?,
+            Some(source) => {
+                let socket = match source {
+                    SocketAddr::V4(_) => TcpSocket::new_v4()?,
+                    SocketAddr::V6(_) => TcpSocket::new_v6()?,
+                };
+                socket.bind(source).map_err(|err| {
+                    io::Error::new(err.kind(), format!("cannot bind {source}: {err}"))
+                })?;
+                socket.connect(addr).await?
+            }
+        };
         stream.set_nodelay(true)?;
         stream.set_zero_linger()?;
         let mut conn = Self {

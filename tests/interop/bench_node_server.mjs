@@ -1,6 +1,7 @@
 // Node socket.io 4.8 serving the benchmark's `/bench` namespace as the Rust servers do
-// (a token checked at connect, `echo` acking its payload), for bench/memory.sh's third
-// column: memory per idle connection. It lives here because socket.io is installed here
+// (a token checked at connect; `echo` acks its payload, `join` joins the room and acks
+// true, `broadcast` emits `msg` to `payload.room` and acks true), for bench/memory.sh's
+// and bench/crowd.sh's third column. It lives here because socket.io is installed here
 // (tests/interop/package.json, `npm ci`). PORT, AUTH_TOKEN, GATEWAY_PING_INTERVAL (in
 // milliseconds or with `ms`/`s`, as the Rust servers read it; socket.io's 25 s default).
 
@@ -24,5 +25,13 @@ io.of("/bench").use((socket, next) => {
 });
 io.of("/bench").on("connection", (socket) => {
   socket.on("echo", (payload, ack) => ack?.(payload));
+  socket.on("join", (room, ack) => {
+    socket.join(room);
+    ack?.(true);
+  });
+  socket.on("broadcast", (msg, ack) => {
+    io.of("/bench").to(msg.room).emit("msg", msg);
+    ack?.(true);
+  });
 });
 http.listen(Number(process.env.PORT), "127.0.0.1");

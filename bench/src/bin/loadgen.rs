@@ -7,6 +7,9 @@
 //!     [--warmup 1] [--secs 5] [--clients 50] [--receivers 100] [--window 64]
 //!     [--connections 5000] [--warm 256] [--settle 2] [--concurrency 32] [--out FILE]
 //!     [--parser json|msgpack]  (msgpack: ack, idle and storm)
+//! loadgen crowd --nodes 127.0.0.1:3001=PID,127.0.0.1:3002=PID (or --addr A --pid P)
+//!     [--token T] [--connections 2000] [--sources N] [--broadcasts 5] [--interval 1]
+//!     [--settle 3] [--concurrency 256] [--deadline 30] [--server NAME] [--out FILE]
 //! loadgen wait --addr 127.0.0.1:3000 [--timeout 30]
 //! loadgen free-port
 //! ```
@@ -16,6 +19,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bench::args::Args;
+use bench::crowd::{self, CrowdConfig, Node};
 use bench::procfs::clock_ticks_per_sec;
 use bench::report::Record;
 use bench::scenario::{self, AckConfig, BoxError, FanoutConfig, IdleConfig, StormConfig, Target};
@@ -44,10 +48,10 @@ fn main() -> Result<(), BoxError> {
             }
             return Ok(());
         }
-        "ack" | "fanout" | "idle" | "storm" | "contract" => {}
+        "ack" | "fanout" | "idle" | "storm" | "contract" | "crowd" => {}
         _ => {
             return Err(
-                "usage: loadgen ack|fanout|idle|storm|contract|wait|free-port --addr HOST:PORT ..."
+                "usage: loadgen ack|fanout|idle|storm|contract|crowd|wait|free-port --addr HOST:PORT ..."
                     .into(),
             );
         }
@@ -59,7 +63,9 @@ fn main() -> Result<(), BoxError> {
         pid: args.get("pid").map(str::parse).transpose()?,
         wire: args.parse_or("parser", bench::sio::Wire::Json)?,
     };
-    if target.wire == bench::sio::Wire::MsgPack && matches!(command, "fanout" | "contract") {
+    if target.wire == bench::sio::Wire::MsgPack
+        && matches!(command, "fanout" | "contract" | "crowd")
+    {
         return Err(format!("`{command}` speaks JSON only; msgpack: ack, idle, storm").into());
     }
     let ticks = clock_ticks_per_sec();
@@ -91,6 +97,27 @@ fn main() -> Result<(), BoxError> {
                     settle: secs(&args, "settle", 2.0)?,
                 };
                 scenario::idle(&target, &cfg).await
+            }
+            "crowd" => {
+                let nodes = match args.get("nodes") {
+                    Some(list) => list.split(',').map(str::parse).collect::<Result<_, _>>()?,
+                    None => vec![Node {
+                        addr: target.addr,
+                        pid: target.pid,
+                    }],
+                };
+                let connections = args.parse_or("connections", 2000)?;
+                let cfg = CrowdConfig {
+                    nodes,
+                    connections,
+                    sources: args.parse_or("sources", CrowdConfig::default_sources(connections))?,
+                    broadcasts: args.parse_or("broadcasts", 5)?,
+                    interval: secs(&args, "interval", 1.0)?,
+                    settle: secs(&args, "settle", 3.0)?,
+                    concurrency: args.parse_or("concurrency", 256)?,
+                    deadline: secs(&args, "deadline", 30.0)?,
+                };
+                crowd::crowd(&target, &cfg, ticks).await
             }
             "storm" => {
                 let cfg = StormConfig {

@@ -3,6 +3,8 @@
 //! - `AUTH_TOKEN`: when set, a client whose CONNECT auth `token` differs is refused.
 //! - `BENCH_EVENTS`: `contract` (default: `echo`, `join`, `broadcast`), `1` (`echo`
 //!   only) or `30` (`echo` and 29 more), for the per-connection memory comparison.
+//! - `GATEWAY_REDIS_URL`: when set, the node shares its rooms and broadcasts through that
+//!   Redis (bench/crowd.sh's two nodes); in memory otherwise.
 //! - The framework's settings, like every app: `GATEWAY_PARSER=msgpack` (the example is
 //!   built with the `msgpack` feature), `GATEWAY_TRANSPORTS`, `GATEWAY_HTTP_COMPRESSION`,
 //!   ... (the book's "Configuration" chapter).
@@ -31,7 +33,10 @@ async fn main() -> Result<(), BoxError> {
     let token = std::env::var("AUTH_TOKEN").ok().filter(|t| !t.is_empty());
     let variant = std::env::var("BENCH_EVENTS").unwrap_or_default();
     let variant: example_bench::Variant = variant.parse()?;
-    example_bench::app(variant, token)
-        .serve(format!("127.0.0.1:{port}"))
-        .await
+    let mut app = example_bench::app(variant, token);
+    // One node of several (bench/crowd.sh): the app is in memory unless asked.
+    if let Ok(url) = std::env::var(socketioxide_gateway::REDIS_URL_ENV) {
+        app = app.redis(url);
+    }
+    app.serve(format!("127.0.0.1:{port}")).await
 }
