@@ -13,7 +13,9 @@
 #
 #     bench/allocators.sh
 #
-# Settings (environment): ROUNDS (2), BENCH_IDLE (10000 connections).
+# Settings (environment): ROUNDS (2), BENCH_IDLE (10000 connections), SCENARIOS
+# ("fresh steady ack", or a part of it), ALLOCATORS_BUILD (1; 0 measures the copies the
+# last run left in target/allocators).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-2}
@@ -24,13 +26,15 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # rebuilt in target/release meanwhile.
 out=target/allocators
 mkdir -p "$out"
-cargo build --release --quiet -p bench -p example-bench
-cp target/release/loadgen "$out/loadgen"
-cp target/release/example-bench "$out/example-bench-glibc"
-for feature in mimalloc jemalloc; do
-  cargo build --release --quiet -p example-bench --features "$feature"
-  cp target/release/example-bench "$out/example-bench-$feature"
-done
+if [ "${ALLOCATORS_BUILD:-1}" != 0 ]; then
+  cargo build --release --quiet -p bench -p example-bench
+  cp target/release/loadgen "$out/loadgen"
+  cp target/release/example-bench "$out/example-bench-glibc"
+  for feature in mimalloc jemalloc; do
+    cargo build --release --quiet -p example-bench --features "$feature"
+    cp target/release/example-bench "$out/example-bench-$feature"
+  done
+fi
 . bench/measure-once.sh
 bin=$out
 records=$(mktemp)
@@ -39,7 +43,7 @@ reversed="jemalloc mimalloc glibc-arena-1 glibc-arena-2 glibc"
 for round in $(seq 1 "$rounds"); do
   order=$variants
   [ $((round % 2)) = 0 ] && order=$reversed
-  for scenario in fresh steady ack; do
+  for scenario in ${SCENARIOS:-fresh steady ack}; do
     for variant in $order; do
       server_env=(AUTH_TOKEN=t BENCH_EVENTS=1)
       case $variant in
