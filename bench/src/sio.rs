@@ -5,7 +5,7 @@
 //! `rmp-serde`.
 
 use std::io::{self, Write as _};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use crate::ws::WsConn;
@@ -150,9 +150,22 @@ impl SioClient {
         read_buf: usize,
         wire: Wire,
     ) -> Result<Self, ConnectError> {
+        Self::connect_from(addr, None, namespace, token, read_buf, wire).await
+    }
+
+    /// [`connect`](Self::connect) from the local address `source`, when given (see
+    /// [`WsConn::connect_from`]).
+    pub async fn connect_from(
+        addr: SocketAddr,
+        source: Option<IpAddr>,
+        namespace: &str,
+        token: Option<&str>,
+        read_buf: usize,
+        wire: Wire,
+    ) -> Result<Self, ConnectError> {
         match tokio::time::timeout(
             STEP_TIMEOUT,
-            Self::connect_inner(addr, namespace, token, read_buf, wire),
+            Self::connect_inner(addr, source, namespace, token, read_buf, wire),
         )
         .await
         {
@@ -166,13 +179,19 @@ impl SioClient {
 
     async fn connect_inner(
         addr: SocketAddr,
+        source: Option<IpAddr>,
         namespace: &str,
         token: Option<&str>,
         read_buf: usize,
         wire: Wire,
     ) -> Result<Self, ConnectError> {
-        let mut ws =
-            WsConn::connect(addr, "/socket.io/?EIO=4&transport=websocket", read_buf).await?;
+        let mut ws = WsConn::connect_from(
+            addr,
+            source,
+            "/socket.io/?EIO=4&transport=websocket",
+            read_buf,
+        )
+        .await?;
         // Engine.IO OPEN (`0{...}`).
         let mut opened = false;
         while !opened {

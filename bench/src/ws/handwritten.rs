@@ -1,13 +1,9 @@
-//! A minimal WebSocket client (RFC 6455), just what the load generator needs: the upgrade
-//! handshake, masked text frames out, unmasked frames in, parsed in place from one read
-//! buffer. Writes are queued and sent with one `write_all` per batch.
-//!
-//! Engine.IO pings (the text frame `2`) and WebSocket pings are answered here, so a
-//! connection that only waits stays alive.
+//! The hand-written WebSocket client (RFC 6455), the reference of the comparison: the
+//! upgrade handshake, masked text frames out, unmasked frames in, parsed in place from one
+//! read buffer. Writes are queued and sent with one `write_all` per batch.
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -23,7 +19,7 @@ const OP_PONG: u8 = 0xA;
 const MAX_FRAME: usize = 16 << 20;
 
 /// One WebSocket connection.
-pub struct WsConn {
+pub(super) struct Conn {
     stream: TcpStream,
     rbuf: Vec<u8>,
     /// Start of the unparsed bytes in `rbuf`.
@@ -36,14 +32,14 @@ fn protocol_error(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_owned())
 }
 
-impl WsConn {
-    /// Opens a TCP connection to `addr` and upgrades `path` (with its query) to WebSocket.
-    /// The socket has `TCP_NODELAY`, and closes with a reset (no `TIME_WAIT` left behind
-    /// by the thousands of connections a run opens).
-    pub async fn connect(addr: SocketAddr, path: &str, read_buf: usize) -> io::Result<Self> {
-        let stream = TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        stream.set_zero_linger()?;
+impl Conn {
+    /// Upgrades `path` (with its query) to WebSocket on `stream`.
+    pub(super) async fn upgrade(
+        stream: TcpStream,
+        addr: SocketAddr,
+        path: &str,
+        read_buf: usize,
+    ) -> io::Result<Self> {
         let mut conn = Self {
             stream,
             rbuf: Vec::with_capacity(read_buf.max(512)),
@@ -96,12 +92,12 @@ impl WsConn {
     }
 
     /// Queues a masked text frame; [`flush`](Self::flush) sends it.
-    pub fn queue_text(&mut self, payload: &[u8]) {
+    pub(super) fn queue_text(&mut self, payload: &[u8]) {
         self.queue_frame(OP_TEXT, payload);
     }
 
     /// Queues a masked binary frame (a msgpack packet); [`flush`](Self::flush) sends it.
-    pub fn queue_binary(&mut self, payload: &[u8]) {
+    pub(super) fn queue_binary(&mut self, payload: &[u8]) {
         self.queue_frame(OP_BINARY, payload);
     }
 
@@ -135,12 +131,12 @@ impl WsConn {
     }
 
     /// Whether frames are queued.
-    pub fn has_queued(&self) -> bool {
+    pub(super) fn has_queued(&self) -> bool {
         !self.wbuf.is_empty()
     }
 
     /// Sends the queued frames.
-    pub async fn flush(&mut self) -> io::Result<()> {
+    pub(super) async fn flush(&mut self) -> io::Result<()> {
         if !self.wbuf.is_empty() {
             self.stream.write_all(&self.wbuf).await?;
             self.wbuf.clear();
@@ -153,7 +149,7 @@ impl WsConn {
     /// a map's, never an Engine.IO digit). Engine.IO pings are answered (and not handed
     /// over); queued frames, answers included, are flushed before returning. Returns the
     /// number of frames handed over.
-    pub async fn read_batch(&mut self, mut on_text: impl FnMut(&[u8])) -> io::Result<usize> {
+    pub(super) async fn read_batch(&mut self, mut on_text: impl FnMut(&[u8])) -> io::Result<usize> {
         let mut texts = 0;
         loop {
             let mut frames = 0;
@@ -194,21 +190,6 @@ impl WsConn {
         }
         self.flush().await?;
         Ok(texts)
-    }
-
-    /// Like [`read_batch`](Self::read_batch), but gives up after `limit`.
-    pub async fn read_batch_timeout(
-        &mut self,
-        limit: Duration,
-        on_text: impl FnMut(&[u8]),
-    ) -> io::Result<usize> {
-        match tokio::time::timeout(limit, self.read_batch(on_text)).await {
-            Ok(result) => result,
-            Err(_) => Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "no frame from the server in time",
-            )),
-        }
     }
 
     /// The next complete frame in the buffer (opcode, payload range), consumed.
