@@ -80,11 +80,12 @@ impl Shared {
     }
 }
 
-/// Server and generator CPU over the measurement window.
+/// Server, generator and machine CPU over the measurement window.
 struct Window {
     ticks: u64,
     server: Option<CpuMeter>,
     generator: CpuMeter,
+    machine_busy: Duration,
 }
 
 impl Window {
@@ -96,14 +97,17 @@ impl Window {
                 .map(|pid| CpuMeter::start(Pid::Other(pid), ticks))
                 .transpose()?,
             generator: CpuMeter::start(Pid::Current, ticks)?,
+            machine_busy: procfs::machine_busy_time(ticks)?,
         })
     }
 
     /// Closes the window: adds the CPU figures for `ops` operations to `m` (the server's
-    /// and the load generator's share, and each one's CPU time per operation), and
+    /// and the load generator's share, and each one's CPU time per operation; and
+    /// `others_cpu_pct`, what the rest of the machine used meanwhile, in percent of one
+    /// core: above a few percent, something else competed for the two cores), and
     /// returns the wall time.
     fn close(self, ops: u64, m: &mut Metrics) -> io::Result<Duration> {
-        let _ = self.ticks;
+        let machine = procfs::machine_busy_time(self.ticks)?.saturating_sub(self.machine_busy);
         let (gen_cpu, wall) = self.generator.stop()?;
         m.insert("gen_cpu_pct".into(), pct(gen_cpu, wall));
         if ops > 0 {
@@ -112,8 +116,10 @@ impl Window {
                 gen_cpu.as_secs_f64() * 1e6 / ops as f64,
             );
         }
+        let mut others = machine.as_secs_f64() - gen_cpu.as_secs_f64();
         if let Some(server) = self.server {
             let (cpu, wall) = server.stop()?;
+            others -= cpu.as_secs_f64();
             m.insert("server_cpu_pct".into(), pct(cpu, wall));
             if ops > 0 {
                 m.insert(
@@ -122,6 +128,10 @@ impl Window {
                 );
             }
         }
+        m.insert(
+            "others_cpu_pct".into(),
+            100.0 * others / wall.as_secs_f64().max(1e-9),
+        );
         Ok(wall)
     }
 }
