@@ -5,9 +5,9 @@
 # generator CPU per ack, generator CPU use, acks/s, p99; and `loadgen idle`: the
 # generator's RSS per idle connection. Prints a markdown table of the medians.
 #
-#     bench/ws-client.sh            # handwritten, tungstenite, fastwebsockets; 5 rounds
+#     bench/ws-client.sh            # the four clients of `loadgen --client`; 5 rounds
 #
-# Settings (environment): CLIENTS ("handwritten tungstenite fastwebsockets"), ROUNDS (5),
+# Settings (environment): CLIENTS ("handwritten tungstenite tungstenite-drain fastwebsockets"), ROUNDS (5),
 # BENCH_IDLE (5000), QUIET (1: before each ack measurement, wait until both cores have been
 # at least 90 % idle for a second, at most 10 minutes, and measure again, up to 5 tries,
 # when other processes took more than MAX_OTHERS (5) percent of a core during the window:
@@ -15,7 +15,7 @@
 # 0: neither).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-clients=${CLIENTS:-handwritten tungstenite fastwebsockets}
+clients=${CLIENTS:-handwritten tungstenite tungstenite-drain fastwebsockets}
 rounds=${ROUNDS:-5}
 idle=${BENCH_IDLE:-5000}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

@@ -4,7 +4,7 @@
 //! Engine.IO pings (the text frame `2`) and WebSocket pings are answered here, so a
 //! connection that only waits stays alive.
 //!
-//! While the clients are compared (`loadgen --client handwritten|tungstenite|fastwebsockets`,
+//! While the clients are compared (`loadgen --client handwritten|tungstenite|tungstenite-drain|fastwebsockets`,
 //! see `bench/ws-client.sh`) there are three behind one type; the comparison keeps one.
 
 use std::io;
@@ -24,8 +24,10 @@ pub enum Client {
     /// The hand-written RFC 6455 client (the reference).
     #[default]
     HandWritten,
-    /// `tokio-tungstenite`.
+    /// `tokio-tungstenite`, one message per `read_batch`.
     Tungstenite,
+    /// `tokio-tungstenite`, taking every message already received in `read_batch`.
+    TungsteniteDrain,
     /// `fastwebsockets`.
     FastWebSockets,
 }
@@ -37,9 +39,11 @@ impl std::str::FromStr for Client {
         match s {
             "handwritten" => Ok(Self::HandWritten),
             "tungstenite" => Ok(Self::Tungstenite),
+            "tungstenite-drain" => Ok(Self::TungsteniteDrain),
             "fastwebsockets" => Ok(Self::FastWebSockets),
             other => Err(format!(
-                "unknown client `{other}`: handwritten, tungstenite or fastwebsockets"
+                "unknown client `{other}`: handwritten, tungstenite, tungstenite-drain or \
+                 fastwebsockets"
             )),
         }
     }
@@ -55,7 +59,8 @@ pub fn use_client(client: Client) {
 fn client() -> Client {
     match CLIENT.load(Ordering::Relaxed) {
         1 => Client::Tungstenite,
-        2 => Client::FastWebSockets,
+        2 => Client::TungsteniteDrain,
+        3 => Client::FastWebSockets,
         _ => Client::HandWritten,
     }
 }
@@ -119,8 +124,11 @@ impl WsConn {
             Client::HandWritten => {
                 Inner::HandWritten(handwritten::Conn::upgrade(stream, addr, path, read_buf).await?)
             }
-            Client::Tungstenite => {
-                Inner::Tungstenite(tungstenite::Conn::upgrade(stream, addr, path, read_buf).await?)
+            client @ (Client::Tungstenite | Client::TungsteniteDrain) => {
+                let drain = client == Client::TungsteniteDrain;
+                Inner::Tungstenite(
+                    tungstenite::Conn::upgrade(stream, addr, path, read_buf, drain).await?,
+                )
             }
             Client::FastWebSockets => {
                 Inner::Fast(fast::Conn::upgrade(stream, addr, path, read_buf).await?)

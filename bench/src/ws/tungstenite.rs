@@ -14,6 +14,10 @@ use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 pub(super) struct Conn {
     ws: WebSocketStream<TcpStream>,
     queued: Vec<Message>,
+    /// Whether [`read_batch`](Self::read_batch) also takes the messages already
+    /// received (one more read of the socket, which usually finds nothing), or returns
+    /// after one.
+    drain: bool,
 }
 
 fn to_io(err: WsError) -> io::Error {
@@ -33,6 +37,7 @@ impl Conn {
         addr: SocketAddr,
         path: &str,
         read_buf: usize,
+        drain: bool,
     ) -> io::Result<Self> {
         let request = format!("ws://{addr}{path}")
             .into_client_request()
@@ -45,6 +50,7 @@ impl Conn {
         Ok(Self {
             ws,
             queued: Vec::new(),
+            drain,
         })
     }
 
@@ -101,7 +107,9 @@ impl Conn {
         let mut texts = usize::from(self.handle(first, &mut on_text)?);
         // The messages already buffered, without waiting (the stream keeps a partly read
         // frame across polls).
-        while let Some(next) = self.ws.next().now_or_never() {
+        while self.drain
+            && let Some(next) = self.ws.next().now_or_never()
+        {
             let message = next.ok_or_else(closed)?.map_err(to_io)?;
             texts += usize::from(self.handle(message, &mut on_text)?);
         }
