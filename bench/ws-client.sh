@@ -5,17 +5,17 @@
 # generator CPU per ack, generator CPU use, acks/s, p99; and `loadgen idle`: the
 # generator's RSS per idle connection. Prints a markdown table of the medians.
 #
-#     bench/ws-client.sh            # the four clients of `loadgen --client`; 5 rounds
+#     bench/ws-client.sh            # the five clients of `loadgen --client`; 5 rounds
 #
-# Settings (environment): CLIENTS ("handwritten tungstenite tungstenite-drain fastwebsockets"), ROUNDS (5),
+# Settings (environment): CLIENTS (the five of `loadgen --client`), ROUNDS (5),
 # BENCH_IDLE (5000), QUIET (1: before each ack measurement, wait until both cores have been
 # at least 90 % idle for a second, at most 10 minutes, and measure again, up to 5 tries,
 # when other processes took more than MAX_OTHERS (5) percent of a core during the window:
 # on a machine shared with builds, a busy core halves the acks/s and inflates CPU per ack;
-# 0: neither).
+# 0: neither), CALLGRIND (1: instead, the generator's instructions per ack under callgrind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-clients=${CLIENTS:-handwritten tungstenite tungstenite-drain fastwebsockets}
+clients=${CLIENTS:-handwritten tungstenite tungstenite-drain fastwebsockets fastwebsockets-hyper}
 rounds=${ROUNDS:-5}
 idle=${BENCH_IDLE:-5000}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -37,8 +37,34 @@ wait_quiet() {
     waited=$((waited + 1))
   done
 }
-records=$(mktemp)
 server_env=(AUTH_TOKEN=t BENCH_EVENTS=1)
+if [ "${CALLGRIND:-0}" = 1 ]; then
+  # Instructions the generator executes per ack, under callgrind (deterministic where the
+  # CPU times above drift with the VM's speed): two runs of 2 s and 6 s, the difference of
+  # their instruction counts over the difference of their acks (startup cancels out).
+  for client in $clients; do
+    per=()
+    for secs in 2 6; do
+      port=$("$bin/loadgen" free-port)
+      env PORT="$port" "${server_env[@]}" taskset -c 0 "$bin/example-bench" >/dev/null 2>&1 &
+      pid=$!
+      "$bin/loadgen" wait --addr "127.0.0.1:$port" --timeout 30
+      out=$(mktemp)
+      record=$(taskset -c 1 valgrind --tool=callgrind --callgrind-out-file="$out" "$bin/loadgen" ack \
+        --clients 50 --warmup 0 --secs "$secs" --token t --client "$client" \
+        --addr "127.0.0.1:$port" 2>/dev/null)
+      kill -KILL "$pid"
+      wait "$pid" 2>/dev/null || true
+      total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+      acks=$(python3 -c 'import json,sys; m=json.loads(sys.argv[1])["metrics"]; print(int(m["acks_per_s"] * float(sys.argv[2])))' "$record" "$secs")
+      per+=("$total" "$acks")
+      rm -f "$out"
+    done
+    echo "$client: $(( (per[2] - per[0]) / (per[3] - per[1]) )) instructions per ack ($((per[3] - per[1])) acks)"
+  done
+  exit 0
+fi
+records=$(mktemp)
 for round in $(seq 1 "$rounds"); do
   for client in $clients; do
     common=(--token t --client "$client" --server "$client" --round "$round" --out "$records")

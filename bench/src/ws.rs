@@ -4,7 +4,7 @@
 //! Engine.IO pings (the text frame `2`) and WebSocket pings are answered here, so a
 //! connection that only waits stays alive.
 //!
-//! While the clients are compared (`loadgen --client handwritten|tungstenite|tungstenite-drain|fastwebsockets`,
+//! While the clients are compared (`loadgen --client handwritten|tungstenite|tungstenite-drain|fastwebsockets[-hyper]`,
 //! see `bench/ws-client.sh`) there are three behind one type; the comparison keeps one.
 
 use std::io;
@@ -28,8 +28,10 @@ pub enum Client {
     Tungstenite,
     /// `tokio-tungstenite`, taking every message already received in `read_batch`.
     TungsteniteDrain,
-    /// `fastwebsockets`.
+    /// `fastwebsockets`, the upgrade written by hand (reading the response byte by byte).
     FastWebSockets,
+    /// `fastwebsockets`, the upgrade by its `handshake::client` (hyper).
+    FastWebSocketsHyper,
 }
 
 impl std::str::FromStr for Client {
@@ -41,9 +43,10 @@ impl std::str::FromStr for Client {
             "tungstenite" => Ok(Self::Tungstenite),
             "tungstenite-drain" => Ok(Self::TungsteniteDrain),
             "fastwebsockets" => Ok(Self::FastWebSockets),
+            "fastwebsockets-hyper" => Ok(Self::FastWebSocketsHyper),
             other => Err(format!(
-                "unknown client `{other}`: handwritten, tungstenite, tungstenite-drain or \
-                 fastwebsockets"
+                "unknown client `{other}`: handwritten, tungstenite, tungstenite-drain, \
+                 fastwebsockets or fastwebsockets-hyper"
             )),
         }
     }
@@ -61,6 +64,7 @@ fn client() -> Client {
         1 => Client::Tungstenite,
         2 => Client::TungsteniteDrain,
         3 => Client::FastWebSockets,
+        4 => Client::FastWebSocketsHyper,
         _ => Client::HandWritten,
     }
 }
@@ -73,7 +77,8 @@ pub struct WsConn {
 enum Inner {
     HandWritten(handwritten::Conn),
     Tungstenite(tungstenite::Conn),
-    Fast(fast::Conn),
+    Fast(fast::Conn<TcpStream>),
+    FastHyper(fast::Conn<fast::Upgraded>),
 }
 
 macro_rules! each {
@@ -82,6 +87,7 @@ macro_rules! each {
             Inner::HandWritten($conn) => $body,
             Inner::Tungstenite($conn) => $body,
             Inner::Fast($conn) => $body,
+            Inner::FastHyper($conn) => $body,
         }
     };
 }
@@ -133,6 +139,9 @@ impl WsConn {
             Client::FastWebSockets => {
                 Inner::Fast(fast::Conn::upgrade(stream, addr, path, read_buf).await?)
             }
+            Client::FastWebSocketsHyper => {
+                Inner::FastHyper(fast::Conn::upgrade_with_hyper(stream, addr, path).await?)
+            }
         };
         Ok(Self { inner })
     }
@@ -153,6 +162,7 @@ impl WsConn {
             Inner::HandWritten(conn) => conn.has_queued(),
             Inner::Tungstenite(conn) => conn.has_queued(),
             Inner::Fast(conn) => conn.has_queued(),
+            Inner::FastHyper(conn) => conn.has_queued(),
         }
     }
 

@@ -1,16 +1,21 @@
-//! The client on `fastwebsockets` (its frame layer; the upgrade request is written here,
-//! and its response read byte by byte so that no frame bytes are left behind).
+//! The client on `fastwebsockets`: [`Conn::upgrade`] writes the upgrade request here and
+//! reads its response byte by byte, so that no frame bytes are left behind, on the TCP
+//! stream itself; [`Conn::upgrade_with_hyper`] has `fastwebsockets::handshake::client`
+//! (hyper) do it, frames then going through hyper's upgraded connection.
 
 use std::io;
 use std::net::SocketAddr;
 
 use fastwebsockets::{Frame, OpCode, Payload, Role, WebSocket};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
+/// The stream under the frames, after hyper's upgrade.
+pub(super) type Upgraded = hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>;
+
 /// One WebSocket connection.
-pub(super) struct Conn {
-    ws: WebSocket<TcpStream>,
+pub(super) struct Conn<S> {
+    ws: WebSocket<S>,
     queued: Vec<(OpCode, Vec<u8>)>,
 }
 
@@ -18,7 +23,41 @@ fn to_io(err: fastwebsockets::WebSocketError) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, err)
 }
 
-impl Conn {
+impl Conn<Upgraded> {
+    /// Upgrades `path` on `stream` with `fastwebsockets::handshake::client`.
+    pub(super) async fn upgrade_with_hyper(
+        stream: TcpStream,
+        addr: SocketAddr,
+        path: &str,
+    ) -> io::Result<Self> {
+        let request = http::Request::builder()
+            .method("GET")
+            .uri(path)
+            .header("Host", addr.to_string())
+            .header("Upgrade", "websocket")
+            .header("Connection", "upgrade")
+            .header(
+                "Sec-WebSocket-Key",
+                fastwebsockets::handshake::generate_key(),
+            )
+            .header("Sec-WebSocket-Version", "13")
+            .body(http_body_util::Empty::<bytes::Bytes>::new())
+            .map_err(io::Error::other)?;
+        let (ws, _response) = fastwebsockets::handshake::client(
+            &hyper_util::rt::TokioExecutor::new(),
+            request,
+            stream,
+        )
+        .await
+        .map_err(to_io)?;
+        Ok(Self {
+            ws,
+            queued: Vec::new(),
+        })
+    }
+}
+
+impl Conn<TcpStream> {
     /// Upgrades `path` (with its query) to WebSocket on `stream`.
     pub(super) async fn upgrade(
         mut stream: TcpStream,
@@ -55,7 +94,9 @@ impl Conn {
             queued: Vec::new(),
         })
     }
+}
 
+impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
     pub(super) fn queue_text(&mut self, payload: &[u8]) {
         self.queued.push((OpCode::Text, payload.to_vec()));
     }
