@@ -62,7 +62,6 @@ fn main() -> Result<(), BoxError> {
     if target.wire == bench::sio::Wire::MsgPack && matches!(command, "fanout" | "contract") {
         return Err(format!("`{command}` speaks JSON only; msgpack: ack, idle, storm").into());
     }
-    bench::ws::use_client(args.parse_or("client", bench::ws::Client::HandWritten)?);
     let ticks = clock_ticks_per_sec();
     let warmup = secs(&args, "warmup", 1.0)?;
     let duration = secs(&args, "secs", 5.0)?;
