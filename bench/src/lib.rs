@@ -12,7 +12,6 @@
 //!
 //! Run everything with `bench/run.sh` (see the book's "Performance" chapter).
 
-pub mod args;
 pub mod baseline;
 pub mod chart;
 pub mod compile;
