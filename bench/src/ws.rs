@@ -202,3 +202,24 @@ impl WsConn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `connect_from` binds the local end: the listener sees the connection come from
+    /// the given loopback address (the upgrade then fails, nothing answers it).
+    #[tokio::test]
+    async fn connects_from_the_given_address() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a listener");
+        let addr = listener.local_addr().expect("its address");
+        let source: IpAddr = [127, 0, 0, 2].into();
+        let client = tokio::spawn(WsConn::connect_from(addr, Some(source), "/", 512));
+        let (stream, peer) = listener.accept().await.expect("a connection");
+        assert_eq!(peer.ip(), source);
+        drop(stream);
+        assert!(client.await.expect("the task ends").is_err());
+    }
+}

@@ -308,3 +308,75 @@ fn run(
 ) -> Result<Metrics, BoxError> {
     scenario::run_local(scenario)?
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    fn parse(line: &str) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("loadgen").chain(line.split_whitespace()))
+            .map(|cli| cli.command)
+    }
+
+    #[test]
+    fn the_command_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    /// The command lines of bench/*.sh.
+    #[test]
+    fn reads_the_scripts_command_lines() {
+        let Ok(Command::Ack(ack)) = parse(
+            "ack --clients 50 --warmup 1 --secs 4 --server ours --round 2 --label ack \
+             --out r.jsonl --addr 127.0.0.1:4000 --pid 7 --token t --parser msgpack",
+        ) else {
+            panic!("ack");
+        };
+        assert_eq!(ack.clients, 50);
+        assert_eq!(ack.timing.secs, Duration::from_secs(4));
+        assert_eq!(ack.target.pid, Some(7));
+        assert_eq!(ack.target.wire, Wire::MsgPack);
+        assert_eq!(ack.record.round, 2);
+        assert_eq!(ack.record.label.as_deref(), Some("ack"));
+        let Ok(Command::Idle(idle)) = parse("idle --connections 10000 --settle 2 --warm 256")
+        else {
+            panic!("idle");
+        };
+        assert_eq!((idle.connections, idle.warm), (10000, 256));
+        assert_eq!(idle.settle, Duration::from_secs(2));
+        assert!(matches!(
+            parse("contract --events 30 --server ours --parser json"),
+            Ok(Command::Contract(ContractArgs {
+                events: bench::Events::Thirty,
+                ..
+            }))
+        ));
+        assert!(matches!(
+            parse("fanout --receivers 100 --window 64 --warmup 0.5 --secs 4"),
+            Ok(Command::Fanout(_))
+        ));
+        assert!(matches!(
+            parse("storm --concurrency 32 --warmup 1 --secs 4"),
+            Ok(Command::Storm(_))
+        ));
+        assert!(matches!(
+            parse("wait --addr 127.0.0.1:3000 --timeout 30"),
+            Ok(Command::Wait(_))
+        ));
+        assert!(matches!(parse("free-port"), Ok(Command::FreePort)));
+    }
+
+    #[test]
+    fn the_last_of_a_repeated_option_wins_and_mistakes_are_refused() {
+        let Ok(Command::Ack(ack)) = parse("ack --parser json --parser msgpack") else {
+            panic!("ack");
+        };
+        assert_eq!(ack.target.wire, Wire::MsgPack);
+        assert!(parse("ack --clients many").is_err());
+        assert!(parse("ack --secs -1").is_err());
+        assert!(parse("idle --secs 4").is_err());
+        assert!(parse("bogus").is_err());
+    }
+}
