@@ -10,7 +10,7 @@
 //! Chosen by measurement against `tokio-tungstenite` and the hand-written RFC 6455 client
 //! this module replaced (book/src/performance.md, "The scenarios"): in the `ack` scenario
 //! the generator runs about as many instructions per ack as with the hand-written client
-//! (4,785 against 4,705 under callgrind) and half of what `tokio-tungstenite` takes
+//! (4,736 against 4,705 under callgrind) and half of what `tokio-tungstenite` takes
 //! (9,821).
 
 use std::io;
