@@ -15,8 +15,8 @@
 //! ```
 //!
 //! `loadgen help [COMMAND]` or `--help` lists the options. A scenario is a subcommand
-//! whose options flatten [`TargetArgs`] (the server) and [`RecordArgs`] (the record),
-//! and [`Timing`] when it has a warm-up and a measured window. An option given twice
+//! whose options flatten `TargetArgs` (the server) and `RecordArgs` (the record),
+//! and `Timing` when it has a warm-up and a measured window. An option given twice
 //! takes its last value, as scripts that append `--addr` or `--parser` rely on.
 
 use std::io::Write as _;
