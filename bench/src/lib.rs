@@ -1,20 +1,23 @@
 //! Benchmarks of the gateway layer against the same contract hand-written on socketioxide.
 //!
 //! - [`baseline`]: the hand-written server (binary `baseline`);
-//! - [`ws`], [`sio`]: a lean WebSocket / Socket.IO v5 client that writes frames directly;
+//! - [`ws`]: the load generator's WebSocket client, on `fastwebsockets` (chosen over
+//!   `tokio-tungstenite` by measurement: half the instructions per message);
+//! - [`sio`]: a lean Socket.IO v5 client on it (JSON packets formatted and parsed as text,
+//!   msgpack ones with `rmp-serde`);
 //! - [`scenario`]: the load scenarios (binary `loadgen`): ack round trips, fanout, idle
 //!   connections, connect storm, and a contract check;
 //! - [`crowd`]: tens of thousands of connections in one room on one or two nodes, and a
 //!   broadcast to all of them, every delivery counted;
-//! - [`procfs`]: server CPU time and RSS from `/proc`;
-//! - [`report`], [`chart`]: medians, ratios, the markdown table and the SVG chart (binary
-//!   `report`);
+//! - [`procfs`]: server and generator CPU time and RSS from `/proc`;
+//! - [`report`], [`chart`]: medians, ratios, the markdown table and the SVG chart, written
+//!   by hand (binary `report`; `chart` says why not with a charting crate);
 //! - [`compile`]: build times of a 50-handler app written with the macros and by hand
 //!   (binary `compile-time`).
 //!
-//! Run everything with `bench/run.sh` (see the book's "Performance" chapter).
+//! The binaries read their command lines with `clap` (derive). Run everything with
+//! `bench/run.sh` (see the book's "Performance" chapter).
 
-pub mod args;
 pub mod baseline;
 pub mod chart;
 pub mod compile;

@@ -1,6 +1,6 @@
 //! What `/proc` says about a process: CPU time (`/proc/PID/stat` utime + stime),
 //! resident memory (`/proc/PID/status` VmRSS) and its open-file limit
-//! (`/proc/PID/limits`).
+//! (`/proc/PID/limits`); and the whole machine's busy CPU time (`/proc/stat`).
 
 use std::io;
 use std::time::Duration;
@@ -52,6 +52,28 @@ pub fn cpu_time(pid: Pid, ticks_per_sec: u64) -> io::Result<Duration> {
             .ok_or_else(|| io::Error::other("malformed /proc/PID/stat"))
     };
     let ticks = next()? + next()?;
+    Ok(Duration::from_nanos(
+        ticks.saturating_mul(1_000_000_000) / ticks_per_sec,
+    ))
+}
+
+/// CPU time all cores of the machine have spent busy so far (`/proc/stat`'s `cpu` line:
+/// user, nice, system, irq, softirq and steal; not idle nor iowait).
+pub fn machine_busy_time(ticks_per_sec: u64) -> io::Result<Duration> {
+    let stat = std::fs::read_to_string("/proc/stat")?;
+    let malformed = || io::Error::other("malformed /proc/stat");
+    let line = stat
+        .lines()
+        .find_map(|line| line.strip_prefix("cpu "))
+        .ok_or_else(malformed)?;
+    let fields: Vec<u64> = line
+        .split_whitespace()
+        .map(|f| f.parse().map_err(|_| malformed()))
+        .collect::<io::Result<_>>()?;
+    let ticks: u64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| fields.get(i))
+        .sum();
     Ok(Duration::from_nanos(
         ticks.saturating_mul(1_000_000_000) / ticks_per_sec,
     ))
@@ -141,5 +163,6 @@ mod tests {
         assert!(rss_anon_bytes(Pid::Current).expect("RssAnon") > 0);
         // Every process has this line; a test process has a finite limit here.
         assert!(open_files_limit(Pid::Current).is_ok());
+        assert!(machine_busy_time(ticks).is_ok());
     }
 }

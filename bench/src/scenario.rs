@@ -80,11 +80,12 @@ impl Shared {
     }
 }
 
-/// Server and generator CPU over the measurement window.
-pub(crate) struct Window {
+/// Server, generator and machine CPU over the measurement window.
+struct Window {
     ticks: u64,
     server: Option<CpuMeter>,
     generator: CpuMeter,
+    machine_busy: Duration,
 }
 
 impl Window {
@@ -96,17 +97,29 @@ impl Window {
                 .map(|pid| CpuMeter::start(Pid::Other(pid), ticks))
                 .transpose()?,
             generator: CpuMeter::start(Pid::Current, ticks)?,
+            machine_busy: procfs::machine_busy_time(ticks)?,
         })
     }
 
-    /// Closes the window: adds the CPU figures for `ops` operations to `m`, and returns
-    /// the wall time.
-    pub(crate) fn close(self, ops: u64, m: &mut Metrics) -> io::Result<Duration> {
-        let _ = self.ticks;
+    /// Closes the window: adds the CPU figures for `ops` operations to `m` (the server's
+    /// and the load generator's share, and each one's CPU time per operation; and
+    /// `others_cpu_pct`, what the rest of the machine used meanwhile, in percent of one
+    /// core: above a few percent, something else competed for the two cores), and
+    /// returns the wall time.
+    fn close(self, ops: u64, m: &mut Metrics) -> io::Result<Duration> {
+        let machine = procfs::machine_busy_time(self.ticks)?.saturating_sub(self.machine_busy);
         let (gen_cpu, wall) = self.generator.stop()?;
         m.insert("gen_cpu_pct".into(), pct(gen_cpu, wall));
+        if ops > 0 {
+            m.insert(
+                "gen_cpu_us_per_op".into(),
+                gen_cpu.as_secs_f64() * 1e6 / ops as f64,
+            );
+        }
+        let mut others = machine.as_secs_f64() - gen_cpu.as_secs_f64();
         if let Some(server) = self.server {
             let (cpu, wall) = server.stop()?;
+            others -= cpu.as_secs_f64();
             m.insert("server_cpu_pct".into(), pct(cpu, wall));
             if ops > 0 {
                 m.insert(
@@ -115,6 +128,10 @@ impl Window {
                 );
             }
         }
+        m.insert(
+            "others_cpu_pct".into(),
+            100.0 * others / wall.as_secs_f64().max(1e-9),
+        );
         Ok(wall)
     }
 }
@@ -416,7 +433,8 @@ async fn hold_idle(
 
 /// Idle connections: the server's RSS before and with K more connected, idle sockets
 /// (answering pings). Figure: `bytes_per_conn` = (VmRSS with K more − VmRSS before) / K;
-/// `anon_bytes_per_conn`, the same from `RssAnon`.
+/// `anon_bytes_per_conn`, the same from `RssAnon`; `gen_bytes_per_conn`, the same for the
+/// load generator's own VmRSS (what its client holds per connection).
 pub async fn idle(target: &Target, cfg: &IdleConfig) -> Result<Metrics, BoxError> {
     let pid = target.pid.map(Pid::Other);
     let read = |pid: Option<Pid>| -> io::Result<Option<(u64, u64)>> {
@@ -427,12 +445,18 @@ pub async fn idle(target: &Target, cfg: &IdleConfig) -> Result<Metrics, BoxError
     hold_idle(target, cfg.warm, &mut tasks).await?;
     tokio::time::sleep(cfg.settle).await;
     let before = read(pid)?;
+    let gen_before = procfs::rss_bytes(Pid::Current)?;
     let started = Instant::now();
     hold_idle(target, cfg.connections, &mut tasks).await?;
     let connect_time = started.elapsed();
     tokio::time::sleep(cfg.settle).await;
     let after = read(pid)?;
+    let gen_after = procfs::rss_bytes(Pid::Current)?;
     let mut m = Metrics::new();
+    m.insert(
+        "gen_bytes_per_conn".into(),
+        (gen_after as f64 - gen_before as f64) / cfg.connections.max(1) as f64,
+    );
     m.insert("connections".into(), cfg.connections as f64);
     m.insert("warm".into(), cfg.warm as f64);
     m.insert("connect_s".into(), connect_time.as_secs_f64());

@@ -9,20 +9,41 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use bench::args::Args;
 use bench::compile::{self, CompileConfig};
+use clap::Parser;
+
+/// Build times of an app written with the macros and by hand.
+#[derive(Debug, Parser)]
+#[command(name = "compile-time")]
+struct Cli {
+    /// The workspace whose gateway crates the apps depend on.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Where the apps are written and built (default: REPO/target/bench-compile).
+    #[arg(long)]
+    work: Option<PathBuf>,
+    /// Handlers per app.
+    #[arg(long, default_value_t = 50)]
+    handlers: usize,
+    /// Measured builds of each kind.
+    #[arg(long, default_value_t = 2)]
+    rounds: u32,
+    /// Also append the records (JSON lines) to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let args = Args::from_env()?;
-    let repo = PathBuf::from(args.get("repo").unwrap_or(".")).canonicalize()?;
+    let args = Cli::parse();
+    let repo = args.repo.canonicalize()?;
     let work = args
-        .get("work")
-        .map_or_else(|| repo.join("target/bench-compile"), PathBuf::from);
+        .work
+        .unwrap_or_else(|| repo.join("target/bench-compile"));
     let cfg = CompileConfig {
         repo,
         work,
-        handlers: args.parse_or("handlers", 50)?,
-        rounds: args.parse_or("rounds", 2)?,
+        handlers: args.handlers,
+        rounds: args.rounds,
     };
     let warm = compile::warm_up(&cfg)?;
     eprintln!(
@@ -30,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         warm.as_secs_f64()
     );
     let records = compile::measure(&cfg)?;
-    let mut out = match args.get("out") {
+    let mut out = match &args.out {
         Some(path) => Some(
             std::fs::OpenOptions::new()
                 .create(true)

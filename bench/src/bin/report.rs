@@ -9,15 +9,35 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use bench::args::Args;
 use bench::report::{self, Record};
+use clap::Parser;
+
+/// Writes the table, the chart and the medians of a run's records.
+#[derive(Debug, Parser)]
+#[command(name = "report")]
+struct Cli {
+    /// The records, one JSON object per line (what `loadgen --out` and `compile-time --out`
+    /// append).
+    #[arg(long)]
+    records: PathBuf,
+    /// Where `table.md`, `chart.svg` and `summary.json` go.
+    #[arg(long, default_value = "bench/results")]
+    out_dir: PathBuf,
+    /// How long the run took, in seconds.
+    #[arg(long)]
+    elapsed: Option<f64>,
+    /// The command that made the records, as the table's note names it.
+    #[arg(long, default_value = "bench/run.sh")]
+    command: String,
+    /// A note appended to the table.
+    #[arg(long)]
+    note: Option<String>,
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::from_env()?;
-    let records_path = args.get("records").ok_or("--records FILE is required")?;
-    let out_dir = PathBuf::from(args.get("out-dir").unwrap_or("bench/results"));
-    let command = args.get("command").unwrap_or("bench/run.sh");
-    let text = std::fs::read_to_string(records_path)?;
+    let args = Cli::parse();
+    let (out_dir, command, elapsed) = (args.out_dir, args.command.as_str(), args.elapsed);
+    let text = std::fs::read_to_string(&args.records)?;
     let records: Vec<Record> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -26,7 +46,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lines = report::lines(&records);
     let machine = report::machine_description();
     let settings = report::settings(&records);
-    let elapsed = args.get("elapsed").and_then(|e| e.parse::<f64>().ok());
     let date = std::process::Command::new("date")
         .args(["-u", "+%Y-%m-%d %H:%M UTC"])
         .output()
@@ -51,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|r| r.metrics.get("handlers"))
             .map_or("?".to_owned(), |h| format!("{h:.0}")),
     );
-    if let Some(note) = args.get("note") {
+    if let Some(note) = &args.note {
         let _ = writeln!(md);
         let _ = writeln!(md, "{note}.");
     }
