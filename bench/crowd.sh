@@ -30,8 +30,16 @@ fi
 ulimit -n "$hard"
 command -v redis-server >/dev/null || { echo "crowd.sh: needs redis-server (Debian's redis-server)" >&2; exit 1; }
 [ -d tests/interop/node_modules/socket.io ] || (cd tests/interop && npm ci --silent)
+# The one-node runs use the example as the other scripts build it; the two nodes, the
+# example with Redis compiled in (feature `redis`). Each build overwrites
+# target/release/example-bench, so both are copied to target/crowd.
+mkdir -p target/crowd
 cargo build --release --quiet -p bench -p example-bench
+cp target/release/example-bench target/release/loadgen target/release/baseline target/crowd/
+cargo build --release --quiet -p example-bench --features redis
+cp target/release/example-bench target/crowd/example-bench-redis
 . bench/measure-once.sh
+bin=target/crowd
 records=$(mktemp)
 crowd=(crowd --connections "$connections" --broadcasts "$broadcasts" --token t --out "$records")
 for round in $(seq 1 "$rounds"); do
@@ -58,7 +66,7 @@ for round in $(seq 1 "$rounds"); do
   for _ in 1 2; do
     port=$("$bin/loadgen" free-port)
     env PORT="$port" AUTH_TOKEN=t GATEWAY_REDIS_URL="redis://127.0.0.1:$redis_port" \
-      taskset -c 0 "$bin/example-bench" >/dev/null 2>&1 &
+      taskset -c 0 "$bin/example-bench-redis" >/dev/null 2>&1 &
     pids+=($!)
     "$bin/loadgen" wait --addr "127.0.0.1:$port" --timeout 30
     nodes+=("127.0.0.1:$port=${pids[-1]}")

@@ -4,7 +4,8 @@
 //! - `BENCH_EVENTS`: `contract` (default: `echo`, `join`, `broadcast`), `1` (`echo`
 //!   only) or `30` (`echo` and 29 more), for the per-connection memory comparison.
 //! - `GATEWAY_REDIS_URL`: when set, the node shares its rooms and broadcasts through that
-//!   Redis (bench/crowd.sh's two nodes); in memory otherwise.
+//!   Redis (bench/crowd.sh's two nodes; built with `--features redis`, without which
+//!   the app refuses to start with the URL set); in memory otherwise.
 //! - The framework's settings, like every app: `GATEWAY_PARSER=msgpack` (the example is
 //!   built with the `msgpack` feature), `GATEWAY_TRANSPORTS`, `GATEWAY_HTTP_COMPRESSION`,
 //!   ... (the book's "Configuration" chapter).
