@@ -28,9 +28,9 @@ use tokio::task::JoinSet;
 use crate::procfs::{self, CpuMeter, Pid};
 use crate::report::median;
 use crate::scenario::{
-    BoxError, Metrics, Target, connect_placed, finish, histogram, insert_latency, pct,
+    BoxError, Metrics, Target, connect_placed, finish, histogram, insert_latency, msg_event, pct,
 };
-use crate::sio::{Packet, find_u64, parse_packet};
+use crate::sio::find_u64;
 
 /// The room every client joins.
 const ROOM: &str = "crowd";
@@ -235,9 +235,7 @@ pub async fn crowd(target: &Target, cfg: &CrowdConfig, ticks: u64) -> Result<Met
                     client
                         .ws
                         .read_batch(|text| {
-                            if let Packet::Event { data } = parse_packet(prefix, text)
-                                && data.starts_with(b"[\"msg\",")
-                            {
+                            if let Some(data) = msg_event(prefix, text) {
                                 tally.count(&mut seen, data);
                             }
                         })

@@ -323,8 +323,7 @@ pub async fn fanout(target: &Target, cfg: &FanoutConfig, ticks: u64) -> Result<M
                 receiver
                     .ws
                     .read_batch(|text| {
-                        if let Packet::Event { data } = parse_packet(prefix, text)
-                            && data.starts_with(b"[\"msg\",")
+                        if let Some(data) = msg_event(prefix, text)
                             && let Some(t) = find_u64(data, b"\"t\":")
                         {
                             let now = epoch.elapsed().as_nanos() as u64;
@@ -638,6 +637,15 @@ pub async fn contract(target: &Target, events: Events) -> Result<Metrics, BoxErr
     let mut m = Metrics::new();
     m.insert("checks".into(), checks);
     Ok(m)
+}
+
+/// The arguments of a `msg` event of the namespace (`["msg",{...}]`), what the contract's
+/// `broadcast` sends to a room, if `text` is one.
+pub(crate) fn msg_event<'a>(prefix: &[u8], text: &'a [u8]) -> Option<&'a [u8]> {
+    match parse_packet(prefix, text) {
+        Packet::Event { data } if data.starts_with(b"[\"msg\",") => Some(data),
+        _ => None,
+    }
 }
 
 fn msg_matches(data: &[u8], expected: &Value) -> bool {

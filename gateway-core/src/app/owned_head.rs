@@ -44,23 +44,11 @@ fn reowned(mut request: Request) -> Request {
     let mut next = |len: usize| text.split_to(len);
 
     let owned = Uri::from_maybe_shared(next(uri.len())).unwrap_or_else(|_| request.uri().clone());
-    let owned_original = match &original {
-        Some(original) => {
-            let part = next(original.len());
-            request
-                .extensions()
-                .get::<OriginalUri>()
-                .map(|OriginalUri(uri)| {
-                    Uri::from_maybe_shared(part).unwrap_or_else(|_| uri.clone())
-                })
-        }
-        None => Some(owned.clone()),
-    };
-    if let (Some(OriginalUri(uri)), Some(copy)) = (
-        request.extensions_mut().get_mut::<OriginalUri>(),
-        owned_original,
-    ) {
-        *uri = copy;
+    if let Some(OriginalUri(kept)) = request.extensions_mut().get_mut::<OriginalUri>() {
+        *kept = match &original {
+            Some(text) => Uri::from_maybe_shared(next(text.len())).unwrap_or_else(|_| kept.clone()),
+            None => owned.clone(),
+        };
     }
     *request.uri_mut() = owned;
 
