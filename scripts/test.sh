@@ -2,7 +2,8 @@
 # Runs every check and every test: formatting, clippy (-D warnings), socketioxide-gateway without
 # its default features, the whole workspace's tests (unit, end-to-end over real sockets,
 # trybuild UI tests, doctests), the interop test with the official Node `socket.io-client`,
-# and the book build with its include check.
+# the engineioxide patch series' tests (upstream/engineioxide/test.sh), and the book build
+# with its include check.
 # Installs what is missing (the npm test package, mdbook) on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,8 @@ fi
 step "cargo test --workspace --all-features"
 cargo test --workspace --all-features
 
+step "upstream/engineioxide: the patch series applies to the published crates and passes their tests and its own"
+upstream/engineioxide/test.sh
 step "outside the workspace: README.md's app builds as written, starter/ builds and passes its tests"
 ./scripts/check-outside-apps.sh
 
