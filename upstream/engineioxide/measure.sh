@@ -10,13 +10,15 @@
 #
 #     upstream/engineioxide/measure.sh
 #
-# Settings (environment): ROUNDS (2), BENCH_IDLE (10000 connections).
+# Settings (environment): ROUNDS (2), BENCH_IDLE (10000 connections), PARTS ("memory
+# speed": either alone measures that part only).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 rounds=${ROUNDS:-2}
 idle=${BENCH_IDLE:-10000}
+parts=" ${PARTS:-memory speed} "
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ -d tests/interop/node_modules/socket.io ] || (cd tests/interop && npm ci --silent)
 
@@ -38,6 +40,7 @@ server_command() {
 records=$(mktemp)
 for round in $(seq 1 "$rounds"); do
   for state in fresh steady; do
+    [[ $parts == *" memory "* ]] || break
     for server in ours ours+series twin twin+series node; do
       server_env=(AUTH_TOKEN=t BENCH_EVENTS=1)
       settle=3
@@ -51,7 +54,11 @@ for round in $(seq 1 "$rounds"); do
         --parser json --server "$server" --round "$round" --label "$state" --out "$records"
     done
   done
-  for server in ours ours+series twin twin+series; do
+  # The order reversed every other round (ABBA), so neither build always runs first.
+  speed_order=(ours ours+series twin twin+series)
+  [ $((round % 2)) -eq 1 ] || speed_order=(twin+series twin ours+series ours)
+  for server in "${speed_order[@]}"; do
+    [[ $parts == *" speed "* ]] || break
     server_env=(AUTH_TOKEN=t BENCH_EVENTS=contract)
     server_command "$server"
     measure_once "${cmd[@]}" -- ack --clients 50 --warmup 1 --secs 4 --token t --parser json \
@@ -59,10 +66,10 @@ for round in $(seq 1 "$rounds"); do
   done
   echo "measure.sh: round $round done" >&2
 done
-python3 bench/medians.py --against ours "$records" server \
+[[ $parts != *" memory "* ]] || python3 bench/medians.py --against ours "$records" server \
   "bytes per idle connection, after 5 s=fresh:bytes_per_conn:,.0f" \
   "steady state (64+ engine packets each)=steady:bytes_per_conn:,.0f"
 echo
-python3 bench/medians.py --against ours "$records" server "acks/s=ack:acks_per_s:,.0f" \
+[[ $parts != *" speed "* ]] || python3 bench/medians.py --against ours "$records" server "acks/s=ack:acks_per_s:,.0f" \
   "p99 (µs)=ack:p99_us:,.0f" "server CPU per ack (µs)=ack:server_cpu_us_per_op:.2f"
 rm -f "$records"
