@@ -12,8 +12,8 @@
 # `[patch.crates-io]`. Nothing here is ever part of what users build.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-out="${UPSTREAM_DIR:-$root/target/upstream/engineioxide-series}"
+. "$here/paths.sh"
+out="$series"
 engineioxide=engineioxide-0.17.9
 core=engineioxide-core-0.2.3
 

@@ -11,8 +11,7 @@
 # UPSTREAM_TARGET_DIR (target/upstream/target-patched).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-series="${UPSTREAM_DIR:-$root/target/upstream/engineioxide-series}"
+. "$here/paths.sh"
 [[ -d "$series/engineioxide" ]] || UPSTREAM_DIR="$series" "$here/apply.sh" >/dev/null
 
 lock_backup="$(mktemp)"
@@ -20,6 +19,6 @@ cp "$root/Cargo.lock" "$lock_backup"
 trap 'cp "$lock_backup" "$root/Cargo.lock"; rm -f "$lock_backup"' EXIT
 
 cd "$root"
-CARGO_TARGET_DIR="${UPSTREAM_TARGET_DIR:-$root/target/upstream/target-patched}" cargo "$@" \
+CARGO_TARGET_DIR="$patched_target" cargo "$@" \
   --config "patch.crates-io.engineioxide.path=\"$series/engineioxide\"" \
   --config "patch.crates-io.engineioxide-core.path=\"$series/engineioxide-core\""

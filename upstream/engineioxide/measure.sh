@@ -14,7 +14,7 @@
 # speed": either alone measures that part only).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+. "$here/paths.sh"
 cd "$root"
 rounds=${ROUNDS:-2}
 idle=${BENCH_IDLE:-10000}
@@ -24,7 +24,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 cargo build --release --quiet -p bench -p example-bench
 "$here/build-with.sh" build --release --quiet -p bench -p example-bench
-patched="${UPSTREAM_TARGET_DIR:-$root/target/upstream/target-patched}/release"
+patched="$patched_target/release"
 . bench/measure-once.sh
 
 server_command() {

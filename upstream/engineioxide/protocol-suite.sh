@@ -11,7 +11,7 @@
 # often each failing test failed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+. "$here/paths.sh"
 : "${SUITE:?set SUITE to a checkout of socket.io-protocol/test-suite}"
 [[ -d "$SUITE/node_modules/mocha" ]] || (cd "$SUITE" && npm ci --silent)
 
@@ -19,7 +19,6 @@ cd "$root"
 cargo build --release --quiet -p bench
 cargo build --release --quiet -p example-conformance
 "$here/build-with.sh" build --release --quiet -p example-conformance
-patched_target="${UPSTREAM_TARGET_DIR:-$root/target/upstream/target-patched}"
 
 runs="${RUNS:-5}"
 

@@ -11,7 +11,7 @@
 # Settings (environment): TRIES (10), PING_INTERVAL (25s).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+. "$here/paths.sh"
 cd "$root"
 tries=${TRIES:-10}
 interval=${PING_INTERVAL:-25s}
@@ -19,7 +19,7 @@ python3 -m pip install -q -r tests/interop/python/requirements.txt
 cargo build --release --quiet -p bench
 cargo build --release --quiet -p example-conformance
 "$here/build-with.sh" build --release --quiet -p example-conformance
-patched="${UPSTREAM_TARGET_DIR:-$root/target/upstream/target-patched}/release"
+patched="$patched_target/release"
 
 for build in published series; do
   case $build in

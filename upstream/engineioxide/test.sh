@@ -9,8 +9,7 @@
 # (target/upstream/target-crates).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-series="${UPSTREAM_DIR:-$root/target/upstream/engineioxide-series}"
+. "$here/paths.sh"
 UPSTREAM_DIR="$series" "$here/apply.sh" >/dev/null
 export CARGO_TARGET_DIR="${UPSTREAM_CRATES_TARGET_DIR:-$root/target/upstream/target-crates}"
 
